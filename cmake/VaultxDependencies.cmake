@@ -1,0 +1,36 @@
+# Every dependency comes from a Debian 12 package; nothing is downloaded.
+# A missing one stops configuration with the package to install.
+find_package(PkgConfig QUIET)
+if(NOT PkgConfig_FOUND)
+  message(FATAL_ERROR "pkg-config not found: install the Debian package 'pkg-config'")
+endif()
+
+macro(vaultx_require_pkg target module debian_package)
+  pkg_check_modules(${target} QUIET IMPORTED_TARGET ${module})
+  if(NOT ${target}_FOUND)
+    message(FATAL_ERROR "${module} not found: install the Debian package '${debian_package}' "
+                        "(sudo apt-get install ${debian_package})")
+  endif()
+endmacro()
+
+vaultx_require_pkg(SODIUM libsodium libsodium-dev)
+vaultx_require_pkg(ARGON2 libargon2 libargon2-dev)
+vaultx_require_pkg(TOMLPP tomlplusplus libtomlplusplus-dev)
+
+find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp)
+if(NOT CLI11_INCLUDE_DIR)
+  message(FATAL_ERROR "CLI11 not found: install the Debian package 'libcli11-dev'")
+endif()
+add_library(vaultx_cli11 INTERFACE)
+target_include_directories(vaultx_cli11 SYSTEM INTERFACE ${CLI11_INCLUDE_DIR})
+
+if(VAULTX_BUILD_TESTS)
+  find_package(Catch2 2 QUIET)
+  if(NOT Catch2_FOUND)
+    message(FATAL_ERROR "Catch2 v2 not found: install the Debian package 'catch2'")
+  endif()
+  find_package(Python3 COMPONENTS Interpreter QUIET)
+  if(NOT Python3_FOUND)
+    message(FATAL_ERROR "python3 not found (end-to-end tests): install the Debian package 'python3'")
+  endif()
+endif()

@@ -1,0 +1,75 @@
+// Secret files: one per secret, under secrets/<file id>.secret. See
+// docs/format.md for the grammar and every check a reader must make.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <vaultx/format/fields.hpp>
+#include <vaultx/format/timestamp.hpp>
+#include <vaultx/secure/secret_bytes.hpp>
+
+namespace vaultx::format {
+
+constexpr std::string_view kSecretMagic = "vaultx-secret 1";
+constexpr std::size_t kMaxValueBytes = 1024 * 1024;
+// Generous bound on a whole file: the value in base64 plus headers and wraps.
+constexpr std::size_t kMaxSecretFileBytes = 2 * kMaxValueBytes;
+constexpr std::string_view kMasterHolder = "master";
+
+struct SecretMetadata {
+  std::uint64_t version = 1;
+  UnixSeconds created = 0;
+  UnixSeconds rotated = 0;  // last change of the value
+  std::optional<UnixSeconds> expires;
+
+  friend bool operator==(const SecretMetadata&, const SecretMetadata&) = default;
+};
+
+// The data key, wrapped for one holder: "master" (the store's master key) or
+// "scope:<32 hex>" (a scope key, for scoped recipients).
+struct KeyWrap {
+  std::string holder;
+  Sealed sealed;
+
+  friend bool operator==(const KeyWrap&, const KeyWrap&) = default;
+};
+
+struct SecretFile {
+  StoreId store_id{};
+  FileId file_id{};
+  SecretMetadata meta;
+  std::vector<KeyWrap> keys;  // "master" first, then ascending holders
+  Sealed name;
+  Sealed value;
+
+  friend bool operator==(const SecretFile&, const SecretFile&) = default;
+};
+
+// The authenticated header: magic through the expires line.
+std::string secret_header(const StoreId& store_id, const FileId& file_id, const SecretMetadata& meta);
+std::string encode_secret_file(const SecretFile& file);
+// Total: any bytes give a SecretFile or an Errc::integrity error naming the line.
+Result<SecretFile> decode_secret_file(std::string_view bytes);
+
+// --- sealing and opening (pure; randomness is explicit or drawn from libsodium)
+
+struct SealRandomness {
+  secure::SecretBytes data_key;  // 32 bytes
+  crypto::Nonce key_nonce{};
+  crypto::Nonce name_nonce{};
+  crypto::Nonce value_nonce{};
+  static SealRandomness fresh();
+};
+
+SecretFile seal_secret(ByteView master_key, const StoreId& store_id, const FileId& file_id,
+                       const SecretMetadata& meta, std::string_view name, ByteView value,
+                       const SealRandomness& randomness);
+
+// Errc::integrity when authentication fails (wrong key, or tampered file).
+Result<secure::SecretBytes> unwrap_data_key(const SecretFile& file, std::string_view holder, ByteView wrapping_key);
+Result<std::string> open_secret_name(const SecretFile& file, ByteView data_key);
+Result<secure::SecretBytes> open_secret_value(const SecretFile& file, ByteView data_key);
+
+}  // namespace vaultx::format

@@ -1,0 +1,60 @@
+// Crash-safe file primitives. Every write goes to a temporary file in the
+// target's directory, is fsynced, renamed over the target, and the directory
+// is fsynced: a reader sees the old file or the new one, never a mix, and a
+// crash at any instant leaves one of them intact.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <vaultx/error.hpp>
+
+namespace vaultx::store {
+
+namespace fs = std::filesystem;
+
+// Reads a regular file (not following a final symlink) of at most max_bytes.
+// Errc::not_found if it does not exist; Errc::integrity if it is larger, or
+// is not a regular file.
+Result<std::string> read_file(const fs::path& path, std::size_t max_bytes);
+
+// Atomically replaces (or creates) `path` with `contents`, mode 0600.
+Status write_file_atomic(const fs::path& path, std::string_view contents);
+
+// Removes `path` and fsyncs its directory. Errc::not_found if absent.
+Status remove_file_durable(const fs::path& path);
+
+Status fsync_directory(const fs::path& dir);
+
+// Creates `dir` (and missing parents) with mode 0700, or tightens an existing one.
+Status ensure_private_directory(const fs::path& dir);
+
+// Removes temporary files a crashed writer left in `dir`. Call only while
+// holding the store's write lock, when no other writer can own one.
+void remove_stale_temporaries(const fs::path& dir);
+constexpr std::string_view kTempPrefix = ".tmp-";
+
+// An exclusive flock on a directory, held for the object's lifetime.
+// Serialises writers; readers never take it.
+class DirectoryLock {
+ public:
+  static Result<DirectoryLock> acquire(const fs::path& dir);
+  DirectoryLock(DirectoryLock&& other) noexcept;
+  DirectoryLock& operator=(DirectoryLock&&) = delete;
+  DirectoryLock(const DirectoryLock&) = delete;
+  DirectoryLock& operator=(const DirectoryLock&) = delete;
+  ~DirectoryLock();
+
+ private:
+  explicit DirectoryLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+// Names of entries of `dir` (no "." or ".."); empty if the directory is absent.
+Result<std::vector<std::string>> list_directory(const fs::path& dir);
+
+std::string describe_errno(int err);
+
+}  // namespace vaultx::store

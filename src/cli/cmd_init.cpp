@@ -1,0 +1,36 @@
+// vaultx init: create a store with one passphrase recipient.
+#include "command.hpp"
+#include "context.hpp"
+
+namespace vaultx::cli {
+namespace {
+
+class InitCommand final : public Command {
+ public:
+  std::string name() const override { return "init"; }
+  std::string summary() const override { return "Create a new store (refuses if one exists)"; }
+  std::string group() const override { return "Store"; }
+
+  void define(CLI::App& app) override { kdf_.define(app); }
+
+  Result<int> run(Context& ctx) override {
+    VAULTX_ASSIGN(auto params, kdf_.apply(crypto::KdfParams{}));
+    const auto dir = ctx.store_dir();
+    if (auto existing = store::Store::open(dir); existing) {
+      return Error(Errc::exists, "a vaultx store already exists at " + dir.string(),
+                   "use it as it is, or choose another directory with --store");
+    }
+    VAULTX_ASSIGN(auto passphrase, Context::new_passphrase(env::kPassphraseFile, env::kPassphrase,
+                                                           "New passphrase for " + dir.string() + ": "));
+    VAULTX_TRY(store::Store::create(dir, passphrase, params));
+    return 0;
+  }
+
+ private:
+  KdfOptions kdf_;
+};
+
+}  // namespace
+}  // namespace vaultx::cli
+
+VAULTX_REGISTER_COMMAND(vaultx::cli::InitCommand)

@@ -1,0 +1,51 @@
+// vaultx rotate NAME: give an existing secret a new value (new version,
+// rotation time recorded). Unlike set, it refuses to create a secret.
+#include "command.hpp"
+#include "context.hpp"
+#include "value_input.hpp"
+
+#include <vaultx/format/names.hpp>
+
+namespace vaultx::cli {
+namespace {
+
+class RotateCommand final : public Command {
+ public:
+  std::string name() const override { return "rotate"; }
+  std::string summary() const override { return "Replace an existing secret's value (stdin, prompt or --generate)"; }
+
+  void define(CLI::App& app) override {
+    app.add_option("NAME", name_, "Secret name")->required();
+    input_.define(app, true);
+    app.add_option("--expires", expires_, "Expiry of the new value: a date or date-time, or 'never'")
+        ->type_name("DATE");
+  }
+
+  Result<int> run(Context& ctx) override {
+    VAULTX_TRY(format::validate_secret_name(name_));
+    store::PutOptions options;
+    options.must_exist = true;
+    if (!expires_.empty()) {
+      VAULTX_ASSIGN(options.expires, parse_expiry(expires_));
+    }
+    VAULTX_ASSIGN(auto vault, ctx.unlock());
+    if (!vault.contains(name_)) VAULTX_TRY(vault.get(name_));  // the not-found error, before reading a value
+    VAULTX_ASSIGN(auto value, input_.read(name_));
+    VAULTX_ASSIGN(auto outcome, vault.put(name_, value, options));
+    if (outcome.result == store::PutResult::unchanged) {
+      return Error(Errc::failure, "the new value of '" + name_ + "' is the same as the current one",
+                   "a rotation needs a new credential; try --generate");
+    }
+    return 0;
+  }
+
+ private:
+  std::string name_;
+  std::string expires_;
+  ValueInput input_;
+};
+
+}  // namespace
+}  // namespace vaultx::cli
+
+VAULTX_REGISTER_COMMAND(vaultx::cli::RotateCommand)

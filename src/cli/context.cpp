@@ -1,0 +1,110 @@
+#include "context.hpp"
+
+#include <cstdlib>
+
+#include <vaultx/format/units.hpp>
+#include <vaultx/secure/environment.hpp>
+
+#include "terminal.hpp"
+
+namespace vaultx::cli {
+
+namespace {
+std::optional<std::string> env_value(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+fs::path xdg_dir(const char* var, const char* fallback_under_home) {
+  if (auto v = env_value(var); v && fs::path(*v).is_absolute()) return *v;
+  const auto home = env_value("HOME");
+  return fs::path(home.value_or("/")) / fallback_under_home;
+}
+
+Error no_unlock_source(const fs::path& store) {
+  return Error(Errc::unlock,
+               "cannot unlock the store at " + store.string() + ": no key source and no terminal to ask on",
+               "set VAULTX_PASSPHRASE_FILE (a file holding the passphrase) or VAULTX_PASSPHRASE, "
+               "VAULTX_IDENTITY_FILE for an identity, or start an agent (VAULTX_AGENT_SOCK)");
+}
+
+Error empty_passphrase() {
+  return Error(Errc::usage, "the passphrase is empty", "choose a passphrase of at least one character");
+}
+}  // namespace
+
+fs::path Context::store_dir() const {
+  if (!store_option.empty()) return fs::absolute(store_option);
+  if (auto v = env_value(env::kStore)) return fs::absolute(*v);
+  return xdg_dir("XDG_DATA_HOME", ".local/share") / "vaultx";
+}
+
+fs::path Context::state_dir() const {
+  if (auto v = env_value(env::kStateDir)) return fs::absolute(*v);
+  return xdg_dir("XDG_STATE_HOME", ".local/state") / "vaultx";
+}
+
+Result<store::Store> Context::open_store() const { return store::Store::open(store_dir()); }
+
+Result<store::Vault> Context::unlock() {
+  VAULTX_ASSIGN(auto store, open_store());
+  std::optional<secure::SecretBytes> passphrase;
+  if (auto file = env_value(env::kPassphraseFile)) {
+    VAULTX_ASSIGN(passphrase, secure::read_passphrase_file(*file));
+  } else if (auto value = secure::take_environment_secret(env::kPassphrase)) {
+    passphrase = std::move(value);
+  } else {
+    VAULTX_ASSIGN(passphrase, prompt_hidden("Passphrase for " + store.paths().root.string() + ": "));
+    if (!passphrase) return no_unlock_source(store.paths().root);
+  }
+  return store.unlock_with_passphrase(*passphrase);
+}
+
+Result<secure::SecretBytes> Context::new_passphrase(const char* file_var, const char* value_var,
+                                                    std::string_view prompt) {
+  std::optional<secure::SecretBytes> pass;
+  if (auto file = env_value(file_var)) {
+    VAULTX_ASSIGN(pass, secure::read_passphrase_file(*file));
+  } else if (auto value = secure::take_environment_secret(value_var)) {
+    pass = std::move(value);
+  } else {
+    VAULTX_ASSIGN(pass, prompt_hidden_twice(prompt, "passphrase"));
+    if (!pass) {
+      return Error(Errc::unlock, "no passphrase given and no terminal to ask on",
+                   std::string("set ") + file_var + " (a file holding the passphrase) or " + value_var);
+    }
+  }
+  if (pass->empty()) return empty_passphrase();
+  return std::move(*pass);
+}
+
+void KdfOptions::define(CLI::App& app) {
+  app.add_option("--kdf-memory", memory, "Argon2id memory, with K, M or G suffix (default 64M; 8M..4G)")
+      ->type_name("SIZE");
+  app.add_option("--kdf-time", time, "Argon2id passes (default 3; 1..16)")->type_name("N");
+  app.add_option("--kdf-parallelism", parallelism, "Argon2id lanes (default 4; 1..16)")->type_name("N");
+}
+
+Result<crypto::KdfParams> KdfOptions::apply(crypto::KdfParams params) const {
+  if (!memory.empty()) {
+    const auto kib = format::parse_size_kib(memory);
+    if (!kib) {
+      return Error(Errc::usage, "--kdf-memory '" + memory + "' is not a size", "write it like 64M, 512M or 1G");
+    }
+    params.memory_kib = *kib;
+  }
+  if (time) params.time = *time;
+  if (parallelism) params.parallelism = *parallelism;
+  switch (crypto::check_kdf_bounds(params)) {
+    case crypto::KdfBound::ok: return params;
+    case crypto::KdfBound::below_floor:
+    case crypto::KdfBound::above_ceiling: break;
+  }
+  return Error(Errc::usage,
+               "KDF parameters m=" + std::to_string(params.memory_kib) + "K t=" + std::to_string(params.time) +
+                   " p=" + std::to_string(params.parallelism) + " are out of range",
+               "--kdf-memory 8M..4G, --kdf-time 1..16, --kdf-parallelism 1..16");
+}
+
+}  // namespace vaultx::cli

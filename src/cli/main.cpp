@@ -1,0 +1,105 @@
+// vaultx entry point: harden the process, build the command tree from the
+// registry, run one command, and turn its outcome into an exit code.
+#include <iostream>
+
+#include <vaultx/secure/hardening.hpp>
+#include <vaultx/version.hpp>
+
+#include "command.hpp"
+#include "context.hpp"
+#include "output.hpp"
+
+namespace {
+
+using vaultx::cli::Command;
+
+int usage_error(const std::string& message, const std::string& hint) {
+  vaultx::cli::print_error(vaultx::Error(vaultx::Errc::usage, message, hint));
+  return 2;
+}
+
+// CLI11 quotes unexpected arguments back; they may be a value typed on the
+// command line by mistake, so they are never echoed.
+int report_parse_error(const CLI::ParseError& e, const CLI::App& app, const CLI::App* chosen) {
+  const std::string where = chosen != nullptr ? "vaultx " + chosen->get_name() : "vaultx";
+  if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    if (chosen == nullptr) {
+      const auto extras = app.remaining();
+      return usage_error("unknown command '" + (extras.empty() ? std::string() : extras.front()) + "'",
+                         "run 'vaultx help' for the list of commands");
+    }
+    return usage_error("unexpected extra argument(s) to '" + where + "' (not shown, in case they are secrets)",
+                       "values are read from stdin or a prompt, never from the command line; see '" + where +
+                           " --help'");
+  }
+  return usage_error(e.what(), "see '" + where + " --help'");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (auto st = vaultx::secure::initialize_sodium(); !st) {
+    vaultx::cli::print_error(st.error());
+    return 1;
+  }
+  if (auto st = vaultx::secure::harden_process(); !st) {
+    vaultx::cli::print_error(st.error());
+    return 1;
+  }
+
+  CLI::App app{"vaultx: encrypted secrets for the command line and the agents you run", "vaultx"};
+  app.require_subcommand(0, 1);
+  app.fallthrough();
+  app.set_help_all_flag("--help-all", "Print help for every command");
+  vaultx::cli::Context ctx(app);
+  app.add_option("--store", ctx.store_option, "Store directory (else VAULTX_STORE, else ~/.local/share/vaultx)")
+      ->type_name("DIR");
+  bool show_version = false;
+  bool verbose = false;
+  app.add_flag("--version", show_version, "Print the version and exit");
+  app.add_flag("--verbose", verbose, "With --version: also the library versions it was built against");
+
+  auto commands = vaultx::cli::make_all_commands();
+  std::vector<std::pair<CLI::App*, Command*>> subcommands;
+  for (auto& cmd : commands) {
+    CLI::App* sub = app.add_subcommand(cmd->name(), cmd->summary());
+    sub->group(cmd->group());
+    cmd->define(*sub);
+    subcommands.emplace_back(sub, cmd.get());
+  }
+
+  auto chosen = [&]() -> std::pair<CLI::App*, Command*> {
+    for (auto& [sub, cmd] : subcommands) {
+      if (sub->parsed()) return {sub, cmd};
+    }
+    return {nullptr, nullptr};
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::cout << (chosen().first != nullptr ? chosen().first->help() : app.help());
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    std::cout << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    return report_parse_error(e, app, chosen().first);
+  }
+
+  if (show_version) {
+    std::cout << vaultx::version_text(verbose);
+    return 0;
+  }
+  auto [sub, cmd] = chosen();
+  if (cmd == nullptr) {
+    std::cerr << app.help();
+    return 2;
+  }
+  auto result = cmd->run(ctx);
+  if (!result) {
+    vaultx::cli::print_error(result.error());
+    return cmd->exit_code_for(result.error());
+  }
+  return *result;
+}

@@ -1,0 +1,55 @@
+#include <vaultx/format/encoding.hpp>
+
+#include <sodium.h>
+
+#include <algorithm>
+
+namespace vaultx::format {
+
+std::string base64_encode(ByteView bytes) {
+  const int variant = sodium_base64_VARIANT_ORIGINAL;
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), variant);
+  out.resize(out.size() - 1);  // drop the terminating NUL
+  return out;
+}
+
+std::optional<Bytes> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  Bytes out(text.size() / 4 * 3);
+  std::size_t written = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(written);
+  // libsodium tolerates non-zero padding bits; re-encoding rejects them.
+  if (base64_encode(out) != text) return std::nullopt;
+  return out;
+}
+
+std::string hex_encode(ByteView bytes) {
+  std::string out(bytes.size() * 2 + 1, '\0');
+  sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
+  out.pop_back();
+  return out;
+}
+
+std::optional<Bytes> hex_decode(std::string_view text) {
+  if (text.size() % 2 != 0) return std::nullopt;
+  const bool lower_hex = std::all_of(text.begin(), text.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+  });
+  if (!lower_hex) return std::nullopt;
+  Bytes out(text.size() / 2);
+  std::size_t written = 0;
+  if (sodium_hex2bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, nullptr) != 0 ||
+      written != out.size()) {
+    return std::nullopt;
+  }
+  return out;
+}
+
+}  // namespace vaultx::format

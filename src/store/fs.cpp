@@ -1,0 +1,172 @@
+#include <vaultx/store/fs.hpp>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include <vaultx/crypto/aead.hpp>
+#include <vaultx/format/encoding.hpp>
+
+namespace vaultx::store {
+
+namespace {
+// Closes a descriptor on scope exit.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() { reset(); }
+  [[nodiscard]] int get() const { return fd_; }
+  int release() { return std::exchange(fd_, -1); }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+};
+
+Error io_error(const std::string& what, const fs::path& path, int err) {
+  return Error(Errc::failure, what + " " + path.string() + ": " + describe_errno(err));
+}
+
+Status write_all(int fd, std::string_view data, const fs::path& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_error("cannot write", path, errno);
+    }
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return {};
+}
+
+std::string random_suffix() {
+  std::uint8_t raw[8];
+  crypto::random_fill(raw);
+  return format::hex_encode(raw);
+}
+}  // namespace
+
+std::string describe_errno(int err) { return std::strerror(err); }
+
+Result<std::string> read_file(const fs::path& path, std::size_t max_bytes) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
+  if (fd.get() < 0) {
+    if (errno == ENOENT) return Error(Errc::not_found, path.string() + " does not exist");
+    if (errno == ELOOP) return Error(Errc::integrity, path.string() + " is a symbolic link, which a store never contains");
+    return io_error("cannot open", path, errno);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return io_error("cannot stat", path, errno);
+  if (!S_ISREG(st.st_mode)) return Error(Errc::integrity, path.string() + " is not a regular file");
+  if (static_cast<std::uint64_t>(st.st_size) > max_bytes) {
+    return Error(Errc::integrity, path.string() + " is larger than any file of its kind (" +
+                                      std::to_string(st.st_size) + " bytes)");
+  }
+  std::string out;
+  out.resize(static_cast<std::size_t>(st.st_size) + 1);
+  std::size_t got = 0;
+  while (got < out.size()) {
+    const ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return io_error("cannot read", path, errno);
+    }
+    if (n == 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  if (got > max_bytes) return Error(Errc::integrity, path.string() + " grew while being read");
+  out.resize(got);
+  return out;
+}
+
+Status fsync_directory(const fs::path& dir) {
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) return io_error("cannot open directory", dir, errno);
+  if (::fsync(fd.get()) != 0) return io_error("cannot fsync directory", dir, errno);
+  return {};
+}
+
+Status write_file_atomic(const fs::path& path, std::string_view contents) {
+  const fs::path dir = path.parent_path();
+  const fs::path temp = dir / (std::string(kTempPrefix) + random_suffix());
+  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  if (fd.get() < 0) return io_error("cannot create a temporary file in", dir, errno);
+  // From here on, any failure removes the temporary file.
+  auto fail = [&](Error e) -> Status {
+    fd.reset();
+    ::unlink(temp.c_str());
+    return e;
+  };
+  if (auto st = write_all(fd.get(), contents, temp); !st) return fail(std::move(st).error());
+  if (::fsync(fd.get()) != 0) return fail(io_error("cannot fsync", temp, errno));
+  if (::close(fd.release()) != 0) return fail(io_error("cannot close", temp, errno));
+  if (::rename(temp.c_str(), path.c_str()) != 0) return fail(io_error("cannot rename into place", path, errno));
+  return fsync_directory(dir);
+}
+
+Status remove_file_durable(const fs::path& path) {
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return Error(Errc::not_found, path.string() + " does not exist");
+    return io_error("cannot remove", path, errno);
+  }
+  return fsync_directory(path.parent_path());
+}
+
+Status ensure_private_directory(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error(Errc::failure, "cannot create directory " + dir.string() + ": " + ec.message());
+  if (::chmod(dir.c_str(), 0700) != 0) return io_error("cannot set mode 0700 on", dir, errno);
+  return {};
+}
+
+void remove_stale_temporaries(const fs::path& dir) {
+  auto names = list_directory(dir);
+  if (!names) return;
+  for (const auto& name : *names) {
+    if (name.starts_with(kTempPrefix)) ::unlink((dir / name).c_str());
+  }
+}
+
+Result<std::vector<std::string>> list_directory(const fs::path& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) {
+    if (errno == ENOENT) return names;
+    return io_error("cannot list", dir, errno);
+  }
+  while (const dirent* e = ::readdir(d)) {
+    const std::string_view name = e->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  ::closedir(d);
+  return names;
+}
+
+Result<DirectoryLock> DirectoryLock::acquire(const fs::path& dir) {
+  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.get() < 0) return io_error("cannot open directory", dir, errno);
+  while (::flock(fd.get(), LOCK_EX) != 0) {
+    if (errno != EINTR) return io_error("cannot lock", dir, errno);
+  }
+  return DirectoryLock(fd.release());
+}
+
+DirectoryLock::DirectoryLock(DirectoryLock&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+
+DirectoryLock::~DirectoryLock() {
+  if (fd_ >= 0) ::close(fd_);  // closing releases the flock
+}
+
+}  // namespace vaultx::store

@@ -1,0 +1,348 @@
+#include <vaultx/store/store.hpp>
+
+#include <algorithm>
+
+#include <vaultx/crypto/aead.hpp>
+#include <vaultx/format/encoding.hpp>
+#include <vaultx/format/names.hpp>
+#include <vaultx/store/fs.hpp>
+
+namespace vaultx::store {
+
+namespace {
+constexpr std::size_t kMaxHeaderBytes = format::kMaxKeyFileBytes;
+
+Error with_file_context(Error e, const fs::path& path) {
+  if (e.code == Errc::integrity) {
+    e.message = "secret file " + path.string() + " is corrupt or was tampered with (" + e.message + ")";
+    if (e.hint.empty()) {
+      e.hint = "restore it from a backup or from git history, or remove the secret and set it again";
+    }
+  }
+  return e;
+}
+
+format::StoreId random_store_id() {
+  format::StoreId id{};
+  crypto::random_fill(id);
+  return id;
+}
+}  // namespace
+
+fs::path StorePaths::key_file(std::string_view recipient) const {
+  return keys_dir() / (std::string(recipient) + std::string(kKeySuffix));
+}
+
+fs::path StorePaths::secret_file(const format::FileId& id) const {
+  return secrets_dir() / (format::hex_encode(id) + std::string(kSecretSuffix));
+}
+
+bool name_has_prefix(std::string_view name, std::string_view prefix) {
+  while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
+  if (prefix.empty()) return true;
+  return name == prefix || (name.size() > prefix.size() && name.starts_with(prefix) && name[prefix.size()] == '/');
+}
+
+Result<secure::SecretBytes> derive_passphrase_kek(const secure::SecretBytes& passphrase,
+                                                  const crypto::KdfParams& kdf, ByteView salt) {
+  auto kek = crypto::argon2id(passphrase.span(), salt, kdf, crypto::kKeyBytes);
+  if (!kek) {
+    return Error(Errc::failure, "Argon2id failed (m=" + std::to_string(kdf.memory_kib) + " KiB): not enough memory?",
+                 "free memory, or lower the cost with 'vaultx passwd --kdf-memory'");
+  }
+  return std::move(*kek);
+}
+
+// ---------------------------------------------------------------- Store
+
+Result<Store> Store::open(const fs::path& root) {
+  StorePaths paths{root};
+  auto text = read_file(paths.header(), kMaxHeaderBytes);
+  if (!text) {
+    if (text.error().code == Errc::not_found) {
+      return Error(Errc::not_found, "no vaultx store at " + root.string(),
+                   "create one with 'vaultx init', or point --store or VAULTX_STORE at an existing one");
+    }
+    return std::move(text).error();
+  }
+  auto header = format::decode_store_header(*text);
+  if (!header) {
+    return Error(Errc::integrity, "store header " + paths.header().string() + " is corrupt (" +
+                                      header.error().message + ")");
+  }
+  return Store(std::move(paths), std::move(*header));
+}
+
+Status Store::create(const fs::path& root, const secure::SecretBytes& passphrase, const crypto::KdfParams& kdf) {
+  StorePaths paths{root};
+  std::error_code ec;
+  if (fs::exists(paths.header(), ec)) {
+    return Error(Errc::exists, "a vaultx store already exists at " + root.string(),
+                 "use it as it is, or choose another directory with --store");
+  }
+  if (crypto::check_kdf_bounds(kdf) != crypto::KdfBound::ok) {
+    return Error(Errc::usage, "KDF parameters out of range",
+                 "--kdf-memory 8M..4G, --kdf-time 1..16, --kdf-parallelism 1..16");
+  }
+  VAULTX_TRY(ensure_private_directory(root));
+  VAULTX_ASSIGN(auto existing, list_directory(paths.secrets_dir()));
+  if (std::any_of(existing.begin(), existing.end(), [](const std::string& n) { return !n.starts_with("."); })) {
+    return Error(Errc::exists, root.string() + " already holds secret files but no store header",
+                 "restore " + paths.header().string() + " from a backup, or init in an empty directory");
+  }
+  VAULTX_TRY(ensure_private_directory(paths.keys_dir()));
+  VAULTX_TRY(ensure_private_directory(paths.secrets_dir()));
+
+  const secure::SecretBytes master_key = crypto::random_key();
+  const secure::SecretBytes index_key = crypto::random_key();
+  format::StoreHeader header;
+  header.store_id = random_store_id();
+  header.created = format::now_utc();
+  format::seal_index_key(header, master_key.span(), index_key.span(), crypto::random_nonce());
+
+  format::KeyFile key;
+  key.store_id = header.store_id;
+  key.recipient = std::string(format::kPassphraseRecipient);
+  key.type = format::RecipientType::passphrase;
+  key.kdf = kdf;
+  crypto::random_fill(key.salt);
+  VAULTX_ASSIGN(auto kek, derive_passphrase_kek(passphrase, kdf, key.salt));
+  format::wrap_master_key(key, kek.span(), master_key.span(), crypto::random_nonce());
+
+  // The header goes last: its presence marks a complete store.
+  VAULTX_TRY(write_file_atomic(paths.key_file(key.recipient), format::encode_key_file(key)));
+  return write_file_atomic(paths.header(), format::encode_store_header(header));
+}
+
+Result<format::KeyFile> Store::read_key_file(std::string_view recipient) const {
+  const fs::path path = paths_.key_file(recipient);
+  auto text = read_file(path, format::kMaxKeyFileBytes);
+  if (!text) {
+    if (text.error().code == Errc::not_found) {
+      return Error(Errc::unlock, "the store has no " + std::string(recipient) + " recipient (" + path.string() + ")",
+                   "unlock with an identity (VAULTX_IDENTITY_FILE) or a running agent (VAULTX_AGENT_SOCK)");
+    }
+    return std::move(text).error();
+  }
+  auto key = format::decode_key_file(*text);
+  if (!key) {
+    return Error(Errc::integrity, "key file " + path.string() + " is corrupt or was tampered with (" +
+                                      key.error().message + ")",
+                 "restore it from a backup or from git history");
+  }
+  if (key->store_id != header_.store_id || key->recipient != recipient) {
+    return Error(Errc::integrity, "key file " + path.string() + " belongs to another store or recipient",
+                 "restore it from a backup or from git history");
+  }
+  return key;
+}
+
+Result<crypto::KdfParams> Store::passphrase_kdf() const {
+  VAULTX_ASSIGN(auto key, read_key_file(format::kPassphraseRecipient));
+  return key.kdf;
+}
+
+Result<Vault> Store::unlock_with_passphrase(const secure::SecretBytes& passphrase) const {
+  VAULTX_ASSIGN(auto key, read_key_file(format::kPassphraseRecipient));
+  VAULTX_ASSIGN(auto kek, derive_passphrase_kek(passphrase, key.kdf, key.salt));
+  auto master_key = format::unwrap_master_key(key, kek.span());
+  if (!master_key) {
+    return Error(Errc::unlock, "wrong passphrase for the store at " + paths_.root.string(),
+                 "check VAULTX_PASSPHRASE_FILE / VAULTX_PASSPHRASE, or type it again");
+  }
+  auto index_key = format::open_index_key(header_, master_key->span());
+  if (!index_key) {
+    return Error(Errc::integrity, "store header " + paths_.header().string() + " does not match its master key",
+                 "the header or a key file was replaced; restore them from a backup or from git history");
+  }
+  return Vault(*this, std::move(*master_key), std::move(*index_key));
+}
+
+// ---------------------------------------------------------------- Vault
+
+format::FileId Vault::file_id(std::string_view name) const { return format::file_id_for(index_key_.span(), name); }
+
+bool Vault::contains(std::string_view name) const {
+  std::error_code ec;
+  return fs::exists(store_.paths().secret_file(file_id(name)), ec);
+}
+
+Result<format::SecretFile> Vault::read_secret_file(const fs::path& path, const format::FileId& expected_id) const {
+  VAULTX_ASSIGN(auto text, read_file(path, format::kMaxSecretFileBytes));
+  auto file = format::decode_secret_file(text);
+  if (!file) return with_file_context(std::move(file).error(), path);
+  if (file->store_id != store_.header().store_id) {
+    return with_file_context(Error(Errc::integrity, "it belongs to another store"), path);
+  }
+  if (file->file_id != expected_id) {
+    return with_file_context(Error(Errc::integrity, "its id does not match its file name: moved or swapped"), path);
+  }
+  return file;
+}
+
+Result<Secret> Vault::open_secret(const format::SecretFile& file, std::string_view expected_name,
+                                  bool with_value) const {
+  const fs::path path = store_.paths().secret_file(file.file_id);
+  auto data_key = format::unwrap_data_key(file, format::kMasterHolder, master_key_.span());
+  if (!data_key) return with_file_context(Error(Errc::integrity, data_key.error().message), path);
+  auto name = format::open_secret_name(file, data_key->span());
+  if (!name) return with_file_context(std::move(name).error(), path);
+  if (file_id(*name) != file.file_id || (!expected_name.empty() && *name != expected_name)) {
+    return with_file_context(Error(Errc::integrity, "the name inside does not match its file name"), path);
+  }
+  Secret secret{std::move(*name), file.meta, {}};
+  if (with_value) {
+    auto value = format::open_secret_value(file, data_key->span());
+    if (!value) return with_file_context(std::move(value).error(), path);
+    secret.value = std::move(*value);
+  }
+  return secret;
+}
+
+Result<Secret> Vault::get(std::string_view name) const {
+  VAULTX_TRY(format::validate_secret_name(name));
+  const format::FileId id = file_id(name);
+  const fs::path path = store_.paths().secret_file(id);
+  auto file = read_secret_file(path, id);
+  if (!file) {
+    if (file.error().code == Errc::not_found) {
+      return Error(Errc::not_found, "no secret named '" + std::string(name) + "' in " + store_.paths().root.string(),
+                   "list the stored names with 'vaultx ls'");
+    }
+    Error e = std::move(file).error();
+    e.message = "secret '" + std::string(name) + "': " + e.message;
+    return e;
+  }
+  auto secret = open_secret(*file, name, true);
+  if (!secret) {
+    Error e = std::move(secret).error();
+    e.message = "secret '" + std::string(name) + "': " + e.message;
+    return e;
+  }
+  return secret;
+}
+
+Result<Listing> Vault::list(std::string_view prefix) const {
+  const fs::path dir = store_.paths().secrets_dir();
+  VAULTX_ASSIGN(auto names, list_directory(dir));
+  Listing listing;
+  for (const auto& file_name : names) {
+    if (file_name.starts_with(".") || !file_name.ends_with(kSecretSuffix)) continue;
+    const fs::path path = dir / file_name;
+    const auto id_bytes = format::hex_decode(std::string_view(file_name).substr(0, file_name.size() - kSecretSuffix.size()));
+    if (!id_bytes || id_bytes->size() != format::kIdBytes) {
+      listing.problems.push_back(with_file_context(Error(Errc::integrity, "its name is not a file id"), path));
+      continue;
+    }
+    format::FileId id{};
+    std::copy(id_bytes->begin(), id_bytes->end(), id.begin());
+    auto file = read_secret_file(path, id);
+    if (!file) {
+      if (file.error().code != Errc::not_found) listing.problems.push_back(std::move(file).error());
+      continue;  // removed by a writer since we listed the directory
+    }
+    auto secret = open_secret(*file, {}, false);
+    if (!secret) {
+      listing.problems.push_back(std::move(secret).error());
+      continue;
+    }
+    if (name_has_prefix(secret->name, prefix)) listing.entries.push_back({std::move(secret->name), secret->meta});
+  }
+  std::sort(listing.entries.begin(), listing.entries.end(),
+            [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  return listing;
+}
+
+Status Vault::write_secret(std::string_view name, const format::SecretMetadata& meta, ByteView value) {
+  const format::FileId id = file_id(name);
+  const auto file = format::seal_secret(master_key_.span(), store_.header().store_id, id, meta, name, value,
+                                        format::SealRandomness::fresh());
+  return write_file_atomic(store_.paths().secret_file(id), format::encode_secret_file(file));
+}
+
+Result<PutOutcome> Vault::put(std::string_view name, const secure::SecretBytes& value, const PutOptions& options) {
+  VAULTX_TRY(format::validate_secret_name(name));
+  if (value.size() > format::kMaxValueBytes) {
+    return Error(Errc::usage, "the value for '" + std::string(name) + "' is " + std::to_string(value.size()) +
+                                  " bytes; the limit is 1 MiB");
+  }
+  VAULTX_ASSIGN(auto lock, DirectoryLock::acquire(store_.paths().root));
+  remove_stale_temporaries(store_.paths().secrets_dir());
+
+  auto current = get(name);
+  if (!current && current.error().code != Errc::not_found) return std::move(current).error();
+  const auto now = format::now_utc();
+  PutOutcome out;
+  if (!current) {
+    if (options.must_exist) return std::move(current).error();
+    out.result = PutResult::created;
+    out.meta = format::SecretMetadata{1, now, now, options.expires.value_or(std::nullopt)};
+  } else {
+    if (options.must_not_exist) {
+      return Error(Errc::exists, "a secret named '" + std::string(name) + "' already exists",
+                   "use 'vaultx rotate' to change its value, or 'vaultx rm' it first");
+    }
+    const bool value_changed = !current->value.equals(value);
+    out.meta = current->meta;
+    if (value_changed) {
+      out.result = PutResult::rotated;
+      out.meta.rotated = std::max(now, out.meta.created);
+      out.meta.expires = options.expires.value_or(std::nullopt);
+    } else if (options.expires && *options.expires != out.meta.expires) {
+      out.result = PutResult::metadata_updated;
+      out.meta.expires = *options.expires;
+    } else {
+      out.result = PutResult::unchanged;
+      return out;
+    }
+    ++out.meta.version;
+  }
+  VAULTX_TRY(write_secret(name, out.meta, value.span()));
+  return out;
+}
+
+Status Vault::remove(std::string_view name) {
+  VAULTX_TRY(format::validate_secret_name(name));
+  VAULTX_ASSIGN(auto lock, DirectoryLock::acquire(store_.paths().root));
+  auto st = remove_file_durable(store_.paths().secret_file(file_id(name)));
+  if (!st && st.error().code == Errc::not_found) {
+    return Error(Errc::not_found, "no secret named '" + std::string(name) + "' in " + store_.paths().root.string(),
+                 "list the stored names with 'vaultx ls'");
+  }
+  return st;
+}
+
+Status Vault::rename(std::string_view from, std::string_view to, bool overwrite) {
+  VAULTX_TRY(format::validate_secret_name(from));
+  VAULTX_TRY(format::validate_secret_name(to));
+  VAULTX_ASSIGN(auto lock, DirectoryLock::acquire(store_.paths().root));
+  VAULTX_ASSIGN(auto secret, get(from));
+  if (from == to) return {};
+  if (!overwrite && contains(to)) {
+    return Error(Errc::exists, "a secret named '" + std::string(to) + "' already exists",
+                 "remove it first, or pass --force to replace it");
+  }
+  // Write the new name before removing the old one: a crash in between
+  // leaves both, never neither.
+  VAULTX_TRY(write_secret(to, secret.meta, secret.value.span()));
+  return remove_file_durable(store_.paths().secret_file(file_id(from)));
+}
+
+Status Vault::change_passphrase(const secure::SecretBytes& passphrase, const crypto::KdfParams& kdf) {
+  if (crypto::check_kdf_bounds(kdf) != crypto::KdfBound::ok) {
+    return Error(Errc::usage, "KDF parameters out of range",
+                 "--kdf-memory 8M..4G, --kdf-time 1..16, --kdf-parallelism 1..16");
+  }
+  VAULTX_ASSIGN(auto lock, DirectoryLock::acquire(store_.paths().root));
+  format::KeyFile key;
+  key.store_id = store_.header().store_id;
+  key.recipient = std::string(format::kPassphraseRecipient);
+  key.type = format::RecipientType::passphrase;
+  key.kdf = kdf;
+  crypto::random_fill(key.salt);
+  VAULTX_ASSIGN(auto kek, derive_passphrase_kek(passphrase, kdf, key.salt));
+  format::wrap_master_key(key, kek.span(), master_key_.span(), crypto::random_nonce());
+  return write_file_atomic(store_.paths().key_file(key.recipient), format::encode_key_file(key));
+}
+
+}  // namespace vaultx::store
