@@ -1,0 +1,52 @@
+// vaultx env --scope S: print the scope's secrets for eval, dotenv tools or JSON.
+#include "command.hpp"
+#include "context.hpp"
+#include "output.hpp"
+#include "scope_options.hpp"
+
+#include <vaultx/exec/env_render.hpp>
+#include <vaultx/exec/scope_secrets.hpp>
+
+namespace vaultx::cli {
+namespace {
+
+class EnvCommand final : public Command {
+ public:
+  std::string name() const override { return "env"; }
+  std::string summary() const override { return "Print a scope's secrets as shell, dotenv or JSON"; }
+  std::string group() const override { return "Scopes"; }
+
+  void define(CLI::App& app) override {
+    scopes_.define(app);
+    app.add_option("-f,--format", format_, "shell (for eval, default), dotenv or json")
+        ->check(CLI::IsMember({"shell", "dotenv", "json"}))
+        ->default_str("shell");
+  }
+
+  Result<int> run(Context& ctx) override {
+    VAULTX_ASSIGN(auto store, ctx.open_store());
+    VAULTX_ASSIGN(auto config, scopes_.load(store));
+    VAULTX_ASSIGN(auto vault, ctx.unlock());
+    VAULTX_ASSIGN(auto secrets, exec::load_scope_secrets(vault, config, scopes_.names));
+    std::vector<exec::EnvEntry> entries;
+    for (const auto& s : secrets) entries.push_back({s.variable, s.secret_name, &s.value});
+    VAULTX_ASSIGN(auto text, exec::render_env(env_format(), std::move(entries)));
+    VAULTX_TRY(write_stdout(text.view()));
+    return 0;
+  }
+
+ private:
+  [[nodiscard]] exec::EnvFormat env_format() const {
+    if (format_ == "dotenv") return exec::EnvFormat::dotenv;
+    if (format_ == "json") return exec::EnvFormat::json;
+    return exec::EnvFormat::shell;
+  }
+
+  ScopeOptions scopes_;
+  std::string format_ = "shell";
+};
+
+}  // namespace
+}  // namespace vaultx::cli
+
+VAULTX_REGISTER_COMMAND(vaultx::cli::EnvCommand)

@@ -1,0 +1,43 @@
+// --scope, shared by the commands that act on scopes (exec, env).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include <vaultx/config/config.hpp>
+#include <vaultx/store/store.hpp>
+
+namespace vaultx::cli {
+
+struct ScopeOptions {
+  std::vector<std::string> names;
+
+  void define(CLI::App& app) {
+    app.add_option("-s,--scope", names, "Scope from vaultx.toml (repeatable: the union)")
+        ->required()
+        ->type_name("SCOPE");
+  }
+
+  // Loads STORE/vaultx.toml and checks that every requested scope exists,
+  // before anything is unlocked.
+  Result<config::Config> load(const store::Store& store) const {
+    VAULTX_ASSIGN(auto config, config::load_config(store.paths().config()));
+    for (const auto& name : names) {
+      if (config.scopes.count(name) == 0) return unknown_scope(config, name);
+    }
+    return config;
+  }
+
+ private:
+  static Error unknown_scope(const config::Config& config, const std::string& name) {
+    std::string defined;
+    for (const auto& [scope, spec] : config.scopes) defined += (defined.empty() ? "" : ", ") + scope;
+    return Error(Errc::not_found, "no scope named '" + name + "' in " + config.source,
+                 defined.empty() ? "define it as [scopes." + name + "] in vaultx.toml"
+                                 : "defined scopes: " + defined);
+  }
+};
+
+}  // namespace vaultx::cli
