@@ -160,6 +160,13 @@ Result<Vault> Store::unlock_with_passphrase(const secure::SecretBytes& passphras
 
 // ---------------------------------------------------------------- Vault
 
+secure::SecretBytes Vault::derive_subkey(std::string_view purpose) const {
+  const std::string context = "vaultx subkey v1 " + std::string(purpose);
+  const Bytes key = crypto::keyed_hash(master_key_.span(), as_bytes(context), crypto::kKeyBytes);
+  auto out = secure::SecretBytes::copy_of(key);
+  return out;
+}
+
 format::FileId Vault::file_id(std::string_view name) const { return format::file_id_for(index_key_.span(), name); }
 
 bool Vault::contains(std::string_view name) const {

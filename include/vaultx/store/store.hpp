@@ -102,6 +102,9 @@ struct PutOutcome {
 class Vault {
  public:
   [[nodiscard]] const Store& store() const { return store_; }
+  // A 32-byte key for one purpose ("audit", ...), derived from the master key
+  // so that it changes with it and reveals nothing about it.
+  [[nodiscard]] secure::SecretBytes derive_subkey(std::string_view purpose) const;
 
   Result<Secret> get(std::string_view name) const;
   Result<Listing> list(std::string_view prefix) const;
