@@ -70,4 +70,9 @@ Bytes keyed_hash(ByteView key, ByteView message, std::size_t out_len) {
   return out;
 }
 
+void keyed_hash_into(ByteView key, ByteView message, std::span<std::uint8_t> out) {
+  assert(out.size() >= crypto_generichash_BYTES_MIN && out.size() <= crypto_generichash_BYTES_MAX);
+  crypto_generichash(out.data(), out.size(), message.data(), message.size(), key.data(), key.size());
+}
+
 }  // namespace vaultx::crypto

@@ -162,9 +162,9 @@ Result<Vault> Store::unlock_with_passphrase(const secure::SecretBytes& passphras
 
 secure::SecretBytes Vault::derive_subkey(std::string_view purpose) const {
   const std::string context = "vaultx subkey v1 " + std::string(purpose);
-  const Bytes key = crypto::keyed_hash(master_key_.span(), as_bytes(context), crypto::kKeyBytes);
-  auto out = secure::SecretBytes::copy_of(key);
-  return out;
+  secure::SecretBytes key(crypto::kKeyBytes);
+  crypto::keyed_hash_into(master_key_.span(), as_bytes(context), key.span());
+  return key;
 }
 
 format::FileId Vault::file_id(std::string_view name) const { return format::file_id_for(index_key_.span(), name); }

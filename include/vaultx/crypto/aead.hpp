@@ -35,5 +35,7 @@ std::optional<secure::SecretBytes> aead_open(ByteView key, ByteView nonce, ByteV
 
 // BLAKE2b with a key (crypto_generichash), out_len in [16, 64].
 Bytes keyed_hash(ByteView key, ByteView message, std::size_t out_len);
+// The same, written into `out` (for outputs that are keys themselves).
+void keyed_hash_into(ByteView key, ByteView message, std::span<std::uint8_t> out);
 
 }  // namespace vaultx::crypto
