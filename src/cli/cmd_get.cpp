@@ -18,7 +18,7 @@ class GetCommand final : public Command {
 
   Result<int> run(Context& ctx) override {
     VAULTX_ASSIGN(auto vault, ctx.unlock());
-    VAULTX_ASSIGN(auto secret, vault.get(name_));
+    VAULTX_ASSIGN(auto secret, vault->get(name_));
     VAULTX_TRY(write_stdout(secret.value.view()));
     if (!raw_) VAULTX_TRY(write_stdout("\n"));
     return 0;

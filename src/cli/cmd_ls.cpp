@@ -69,7 +69,7 @@ class LsCommand final : public Command {
     while (prefix.ends_with('/')) prefix.remove_suffix(1);
     if (!prefix.empty()) VAULTX_TRY(format::validate_secret_name(prefix));
     VAULTX_ASSIGN(auto vault, ctx.unlock());
-    VAULTX_ASSIGN(auto listing, vault.list(prefix));
+    VAULTX_ASSIGN(auto listing, vault->list(prefix));
     const auto now = format::now_utc();
     if (json_) {
       VAULTX_TRY(write_stdout(render_json(listing.entries, now)));

@@ -23,7 +23,7 @@ class MvCommand final : public Command {
     VAULTX_TRY(format::validate_secret_name(from_));
     VAULTX_TRY(format::validate_secret_name(to_));
     VAULTX_ASSIGN(auto vault, ctx.unlock());
-    VAULTX_TRY(vault.rename(from_, to_, force_));
+    VAULTX_TRY(vault->rename(from_, to_, force_));
     return 0;
   }
 

@@ -20,7 +20,7 @@ class PasswdCommand final : public Command {
     VAULTX_ASSIGN(auto store, ctx.open_store());
     VAULTX_ASSIGN(auto current, store.passphrase_kdf());
     VAULTX_ASSIGN(auto params, kdf_.apply(current));
-    VAULTX_ASSIGN(auto vault, ctx.unlock());
+    VAULTX_ASSIGN(auto vault, ctx.unlock_vault());
     VAULTX_ASSIGN(auto passphrase, Context::new_passphrase(env::kNewPassphraseFile, env::kNewPassphrase,
                                                            "New passphrase: "));
     VAULTX_TRY(vault.change_passphrase(passphrase, params));

@@ -20,7 +20,7 @@ class RmCommand final : public Command {
   Result<int> run(Context& ctx) override {
     for (const auto& n : names_) VAULTX_TRY(format::validate_secret_name(n));
     VAULTX_ASSIGN(auto vault, ctx.unlock());
-    for (const auto& n : names_) VAULTX_TRY(vault.remove(n));
+    for (const auto& n : names_) VAULTX_TRY(vault->remove(n));
     return 0;
   }
 

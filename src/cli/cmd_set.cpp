@@ -28,7 +28,7 @@ class SetCommand final : public Command {
     }
     VAULTX_ASSIGN(auto value, input_.read(name_));
     VAULTX_ASSIGN(auto vault, ctx.unlock());
-    VAULTX_TRY(vault.put(name_, value, options));
+    VAULTX_TRY(vault->put(name_, value, options));
     return 0;
   }
 

@@ -47,7 +47,12 @@ fs::path Context::state_dir() const {
 
 Result<store::Store> Context::open_store() const { return store::Store::open(store_dir()); }
 
-Result<store::Vault> Context::unlock() {
+Result<std::unique_ptr<store::SecretAccess>> Context::unlock() {
+  VAULTX_ASSIGN(auto vault, unlock_vault());
+  return std::unique_ptr<store::SecretAccess>(std::make_unique<store::Vault>(std::move(vault)));
+}
+
+Result<store::Vault> Context::unlock_vault() {
   VAULTX_ASSIGN(auto store, open_store());
   std::optional<secure::SecretBytes> passphrase;
   if (auto file = env_value(env::kPassphraseFile)) {

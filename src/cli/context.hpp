@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -43,7 +44,10 @@ class Context {
   // The unlock chain of DESIGN.md: agent, identity, passphrase file,
   // passphrase variable, terminal prompt. Errc::unlock naming every option
   // when none is available.
-  Result<store::Vault> unlock();
+  Result<std::unique_ptr<store::SecretAccess>> unlock();
+  // The same chain without the agent, for commands that need the master key
+  // itself in this process (passwd, rekey).
+  Result<store::Vault> unlock_vault();
 
   // A passphrase for a new store or a passphrase change: from the given
   // variables, else asked twice on the terminal.

@@ -19,7 +19,7 @@ std::vector<std::string> patterns_of(const config::Config& config, const std::ve
 }
 }  // namespace
 
-Result<std::vector<std::string>> candidate_names(const store::Vault& vault, const config::Config& config,
+Result<std::vector<std::string>> candidate_names(const store::SecretAccess& vault, const config::Config& config,
                                                  const std::vector<std::string>& scopes) {
   const auto patterns = patterns_of(config, scopes);
   if (std::any_of(patterns.begin(), patterns.end(), [](const auto& p) { return config::is_glob(p); })) {
@@ -36,7 +36,7 @@ Result<std::vector<std::string>> candidate_names(const store::Vault& vault, cons
   return names;
 }
 
-Result<std::vector<ScopeSecret>> load_scope_secrets(const store::Vault& vault, const config::Config& config,
+Result<std::vector<ScopeSecret>> load_scope_secrets(const store::SecretAccess& vault, const config::Config& config,
                                                     const std::vector<std::string>& scopes) {
   VAULTX_ASSIGN(auto names, candidate_names(vault, config, scopes));
   VAULTX_ASSIGN(auto injections, config::resolve_scopes(config, scopes, names));

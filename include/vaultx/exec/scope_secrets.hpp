@@ -21,10 +21,10 @@ struct ScopeSecret {
 // Names the scopes could refer to: the explicitly named secrets that exist,
 // and, only if some pattern is a glob, every stored name. A scope without
 // globs therefore costs one file read per secret, whatever the store's size.
-Result<std::vector<std::string>> candidate_names(const store::Vault& vault, const config::Config& config,
+Result<std::vector<std::string>> candidate_names(const store::SecretAccess& vault, const config::Config& config,
                                                  const std::vector<std::string>& scopes);
 
-Result<std::vector<ScopeSecret>> load_scope_secrets(const store::Vault& vault, const config::Config& config,
+Result<std::vector<ScopeSecret>> load_scope_secrets(const store::SecretAccess& vault, const config::Config& config,
                                                     const std::vector<std::string>& scopes);
 
 }  // namespace vaultx::exec

@@ -99,20 +99,45 @@ struct PutOutcome {
   format::SecretMetadata meta;
 };
 
-class Vault {
+// What a command can do with secrets once something has unlocked them. A
+// local Vault (master key in this process) implements all of it; other
+// unlock paths (a scoped identity, the agent) implement what they may.
+class SecretAccess {
  public:
-  [[nodiscard]] const Store& store() const { return store_; }
+  SecretAccess() = default;
+  SecretAccess(const SecretAccess&) = delete;
+  SecretAccess& operator=(const SecretAccess&) = delete;
+  SecretAccess(SecretAccess&&) = default;
+  SecretAccess& operator=(SecretAccess&&) = default;
+  virtual ~SecretAccess() = default;
+
+  [[nodiscard]] virtual const Store& store() const = 0;
+  virtual Result<Secret> get(std::string_view name) const = 0;
+  virtual Result<Listing> list(std::string_view prefix) const = 0;
+  [[nodiscard]] virtual bool contains(std::string_view name) const = 0;
+  virtual Result<PutOutcome> put(std::string_view name, const secure::SecretBytes& value,
+                                 const PutOptions& options) = 0;
+  virtual Status remove(std::string_view name) = 0;
+  virtual Status rename(std::string_view from, std::string_view to, bool overwrite) = 0;
+  // The key that MACs audit records, if this access holds the master key.
+  [[nodiscard]] virtual std::optional<secure::SecretBytes> audit_key() const = 0;
+};
+
+class Vault final : public SecretAccess {
+ public:
+  [[nodiscard]] const Store& store() const override { return store_; }
   // A 32-byte key for one purpose ("audit", ...), derived from the master key
   // so that it changes with it and reveals nothing about it.
   [[nodiscard]] secure::SecretBytes derive_subkey(std::string_view purpose) const;
 
-  Result<Secret> get(std::string_view name) const;
-  Result<Listing> list(std::string_view prefix) const;
-  [[nodiscard]] bool contains(std::string_view name) const;
+  Result<Secret> get(std::string_view name) const override;
+  Result<Listing> list(std::string_view prefix) const override;
+  [[nodiscard]] bool contains(std::string_view name) const override;
 
-  Result<PutOutcome> put(std::string_view name, const secure::SecretBytes& value, const PutOptions& options);
-  Status remove(std::string_view name);
-  Status rename(std::string_view from, std::string_view to, bool overwrite);
+  Result<PutOutcome> put(std::string_view name, const secure::SecretBytes& value, const PutOptions& options) override;
+  Status remove(std::string_view name) override;
+  Status rename(std::string_view from, std::string_view to, bool overwrite) override;
+  [[nodiscard]] std::optional<secure::SecretBytes> audit_key() const override { return derive_subkey("audit"); }
   // Rewraps the master key under a new passphrase; no secret file changes.
   Status change_passphrase(const secure::SecretBytes& passphrase, const crypto::KdfParams& kdf);
 

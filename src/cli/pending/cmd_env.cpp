@@ -27,7 +27,7 @@ class EnvCommand final : public Command {
     VAULTX_ASSIGN(auto store, ctx.open_store());
     VAULTX_ASSIGN(auto config, scopes_.load(store));
     VAULTX_ASSIGN(auto vault, ctx.unlock());
-    VAULTX_ASSIGN(auto secrets, exec::load_scope_secrets(vault, config, scopes_.names));
+    VAULTX_ASSIGN(auto secrets, exec::load_scope_secrets(*vault, config, scopes_.names));
     std::vector<exec::EnvEntry> entries;
     for (const auto& s : secrets) entries.push_back({s.variable, s.secret_name, &s.value});
     VAULTX_ASSIGN(auto text, exec::render_env(env_format(), std::move(entries)));

@@ -41,7 +41,7 @@ class ExecCommand final : public Command {
     VAULTX_ASSIGN(auto store, ctx.open_store());
     VAULTX_ASSIGN(auto config, scopes_.load(store));
     VAULTX_ASSIGN(auto vault, ctx.unlock());
-    VAULTX_ASSIGN(auto secrets, exec::load_scope_secrets(vault, config, scopes_.names));
+    VAULTX_ASSIGN(auto secrets, exec::load_scope_secrets(*vault, config, scopes_.names));
     std::vector<exec::InjectedVariable> injected;
     for (const auto& s : secrets) injected.push_back({s.variable, s.secret_name, &s.value});
     VAULTX_ASSIGN(auto child_env, exec::ChildEnvironment::build(environ, clean_env_, injected));
