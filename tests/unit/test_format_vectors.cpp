@@ -311,3 +311,59 @@ TEST_CASE("vectors: broken files fail as the manifest says", "[vectors]") {
     if (e.path().extension() == ".txt") CHECK(listed.count(e.path().filename().string()) == 1);
   }
 }
+
+// docs/format.md describes the associated data as raw prefixes of the file.
+// Open every vector the way a second implementation following the document
+// would: from the file's bytes, base64 and the primitives only.
+namespace {
+Bytes field_bytes(const std::string& text, const std::string& key) {
+  const auto at = text.find("\n" + key + " ");
+  REQUIRE(at != std::string::npos);
+  const auto start = at + key.size() + 2;
+  const auto raw = format::base64_decode(text.substr(start, text.find('\n', start) - start));
+  REQUIRE(raw);
+  return *raw;
+}
+
+std::optional<secure::SecretBytes> open_raw(ByteView key, const Bytes& sealed, const std::string& prefix,
+                                            const std::string& label) {
+  const std::string ad = prefix + label;
+  return crypto::aead_open(key, ByteView(sealed).first(24), ByteView(sealed).subspan(24), as_bytes(ad));
+}
+
+std::string prefix_lines(const std::string& text, int lines) {
+  std::size_t end = 0;
+  for (int i = 0; i < lines; ++i) end = text.find('\n', end) + 1;
+  return text.substr(0, end);
+}
+}  // namespace
+
+TEST_CASE("vectors: open as docs/format.md describes", "[vectors]") {
+  if (write_mode()) return;
+  const auto read = [](const char* f) { return test::read_text(fs::path(vec::dir()) / f); };
+  const std::string header = read("store-header.txt");
+  const auto ik = open_raw(vec::master_key(), field_bytes(header, "index-key"), prefix_lines(header, 3), "index-key");
+  REQUIRE(ik);
+  CHECK(Bytes(ik->span().begin(), ik->span().end()) == vec::index_key());
+
+  const std::string key = read("key-passphrase.txt");
+  const auto kek = passphrase_kek(vec::salt(), vec::kKdf);
+  const auto mk = open_raw(kek.span(), field_bytes(key, "wrapped-key"), prefix_lines(key, 6), "wrapped-key");
+  REQUIRE(mk);
+  CHECK(Bytes(mk->span().begin(), mk->span().end()) == vec::master_key());
+
+  const std::string s1 = read("secret-1.txt");
+  const std::string h1 = prefix_lines(s1, 7);
+  CHECK(h1.size() == 188);
+  const auto dk = open_raw(vec::master_key(), field_bytes(s1, "key master"), h1, "key master");
+  REQUIRE(dk);
+  const auto name = open_raw(dk->span(), field_bytes(s1, "name"), h1, "name");
+  REQUIRE(name);
+  CHECK(name->view() == "vectors/api-key");
+  const auto value = open_raw(dk->span(), field_bytes(s1, "value"), h1, "value");
+  REQUIRE(value);
+  CHECK(Bytes(value->span().begin(), value->span().end()) == vec::secret1().value);
+  // The file id is BLAKE2b-128 of the name keyed by IK, as the id line says.
+  CHECK(s1.find("\nid " + test::hex(crypto::keyed_hash(vec::index_key(), as_bytes("vectors/api-key"), 16)) +
+                "\n") != std::string::npos);
+}
