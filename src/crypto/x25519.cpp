@@ -33,7 +33,9 @@ bool is_usable_public_key(const PublicKey& public_key) {
 
 Bytes seal_to(const PublicKey& recipient, ByteView plaintext) {
   Bytes out(plaintext.size() + kSealOverheadBytes);
-  crypto_box_seal(out.data(), plaintext.data(), plaintext.size(), recipient.data());
+  // crypto_box_seal fails (-1) for a low-order recipient key; what it leaves
+  // in `out` then is no box at all, so nothing of it may be returned.
+  if (crypto_box_seal(out.data(), plaintext.data(), plaintext.size(), recipient.data()) != 0) return {};
   return out;
 }
 

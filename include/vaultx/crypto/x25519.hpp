@@ -28,7 +28,9 @@ std::optional<PublicKey> public_key_of(const secure::SecretBytes& secret_key);
 // shared secret is all zeros and so known to everyone).
 bool is_usable_public_key(const PublicKey& public_key);
 
-Bytes seal_to(const PublicKey& recipient, ByteView plaintext);
+// Empty if sealing fails, which it does for a low-order recipient key (check
+// is_usable_public_key before accepting a recipient).
+[[nodiscard]] Bytes seal_to(const PublicKey& recipient, ByteView plaintext);
 // nullopt on any failure, including a low-order ephemeral key in the box.
 std::optional<secure::SecretBytes> open_sealed(const X25519Identity& identity, ByteView sealed);
 
