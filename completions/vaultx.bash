@@ -39,9 +39,9 @@ declare -g _vaultx_ls_timeout=2
 _vaultx_secret_names() {
   [[ -n ${VAULTX_PASSPHRASE_FILE-} || -n ${VAULTX_IDENTITY_FILE-} || -n ${VAULTX_AGENT_SOCK-} ]] || return 0
   type -P setsid timeout >/dev/null || return 0
-  local -a store=()
-  [[ -n $2 ]] && store=(--store "${2/#\~/$HOME}")
-  setsid -w timeout "$_vaultx_ls_timeout" "${1/#\~/$HOME}" "${store[@]}" ls </dev/null 2>/dev/null
+  local -a store_args=()
+  [[ -n $2 ]] && store_args=(--store "${2/#\~/$HOME}")
+  setsid -w timeout "$_vaultx_ls_timeout" "${1/#\~/$HOME}" "${store_args[@]}" ls </dev/null 2>/dev/null
 }
 
 # Names and every prefix above them ("aws/s3-reader/key" gives "aws/" too).
@@ -63,7 +63,7 @@ _vaultx() {
   for ((i = 0; i < ${#COMP_WORDS[@]}; i++)); do
     w=${COMP_WORDS[i]}
     if [[ $w == = && ${#words[@]} -gt 1 && ${words[-1]} == --* && ${words[-1]} != *=* ]]; then
-      words[-1]+==
+      words[-1]+='='
       ((i == COMP_CWORD)) && cword=$((${#words[@]} - 1))
       if ((i + 1 < ${#COMP_WORDS[@]})); then
         ((i++))
