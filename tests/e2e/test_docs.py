@@ -10,6 +10,7 @@ import pty
 import re
 import select
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -225,39 +226,50 @@ class BashCompletionTest(unittest.TestCase):
             del env["VAULTX_PASSPHRASE_FILE"]
             env.update(COMPLETION_FILE=str(BASH_COMPLETION), VX=vaultx_bin(),
                        VAULTX_IDENTITY_FILE=str(Path(tmp) / "no-such-identity"))
-            output = run_in_pty(["bash", "--norc", "--noprofile", "-c", script], env, b"COMPLETED:", 20)
+            with Pty(["bash", "--norc", "--noprofile", "-c", script], env) as term:
+                term.read_until(lambda: b"COMPLETED:" in term.output, 20)
         # Anything before the marker was written to the terminal by vaultx.
-        self.assertTrue(output.startswith(b"COMPLETED:0"), output)
+        self.assertTrue(term.output.startswith(b"COMPLETED:0"), term.output)
 
 
-def run_in_pty(argv, env, until, timeout):
-    """Runs argv on a new pseudo-terminal; returns what it wrote up to `until` or exit."""
-    pid, fd = pty.fork()
-    if pid == 0:
+class Pty:
+    """A program on a new pseudo-terminal, killed when the with block ends."""
+
+    def __init__(self, argv, env):
+        self.output = b""
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            try:
+                os.execvpe(argv[0], argv, env)
+            finally:
+                os._exit(127)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
         try:
-            os.execvpe(argv[0], argv, env)
-        finally:
-            os._exit(127)
-    output, deadline = b"", time.monotonic() + timeout
-    try:
-        while until not in output and time.monotonic() < deadline:
-            ready, _, _ = select.select([fd], [], [], 0.2)
-            if ready:
-                try:
-                    chunk = os.read(fd, 4096)
-                except OSError:
-                    break
-                if not chunk:
-                    break
-                output += chunk
-    finally:
-        try:
-            os.kill(pid, 9)
+            os.kill(self.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        os.waitpid(pid, 0)
-        os.close(fd)
-    return output
+        os.waitpid(self.pid, 0)
+        os.close(self.fd)
+
+    def write(self, text):
+        os.write(self.fd, text.encode())
+
+    def read_until(self, done, timeout):
+        """Collects output until done() holds, the program exits or `timeout` seconds pass."""
+        deadline = time.monotonic() + timeout
+        while not done() and time.monotonic() < deadline:
+            if select.select([self.fd], [], [], 0.2)[0]:
+                try:
+                    chunk = os.read(self.fd, 4096)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                self.output += chunk
 
 
 class ZshCompletionTest(unittest.TestCase):
@@ -283,38 +295,20 @@ def zsh_complete(lines, timeout=60):
         out = Path(tmp) / "buffers"
         setup = (f"PS1='> '; fpath=({COMPLETIONS} $fpath); autoload -Uz compinit; compinit -u -D; "
                  "zstyle ':completion:*' menu no; unsetopt beep; "
-                 f"show-buffer() {{ print -r -- \"$BUFFER\" >> {out}; }}; zle -N show-buffer; "
+                 f"show-buffer() {{ print -r -- \"$BUFFER\" >> {out}; BUFFER=; }}; zle -N show-buffer; "
                  "bindkey '^T' show-buffer\n")
-        pid, fd = pty.fork()
-        if pid == 0:
-            try:
-                os.execvpe("zsh", ["zsh", "-f", "-i"], clean_env(TERM="dumb", HOME=tmp))
-            finally:
-                os._exit(127)
-        try:
-            # zle drops what is typed before it starts: wait for the setup to run.
-            os.write(fd, (setup + "print SETUP-$((6 * 7))\n").encode())
-            seen, deadline = b"", time.monotonic() + timeout
-            while b"SETUP-42" not in seen and time.monotonic() < deadline:
-                if select.select([fd], [], [], 0.2)[0]:
-                    seen += os.read(fd, 4096)
-            os.write(fd, "".join(line + "\t\x14\x15" for line in lines).encode())
-            while time.monotonic() < deadline:
-                if out.exists() and len(out.read_text().splitlines()) >= len(lines):
-                    break
-                if select.select([fd], [], [], 0.2)[0]:
-                    try:
-                        if not os.read(fd, 4096):
-                            break
-                    except OSError:
-                        break
-        finally:
-            try:
-                os.kill(pid, 9)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
-            os.close(fd)
+
+        def shown():
+            return len(out.read_text().splitlines()) if out.exists() else 0
+
+        with Pty(["zsh", "-f", "-i"], clean_env(TERM="dumb", HOME=tmp)) as term:
+            # Until zle has drawn the next prompt the terminal is in canonical
+            # mode, where the kernel would edit what we type: wait for it.
+            term.write(setup + "print SETUP-$((6 * 7))\n")
+            term.read_until(lambda: re.search(rb"SETUP-42.*> ", term.output, re.S), timeout)
+            for count, line in enumerate(lines, 1):
+                term.write(line + "\t\x14")
+                term.read_until(lambda: shown() >= count, timeout)
         return out.read_text().splitlines() if out.exists() else []
 
 
