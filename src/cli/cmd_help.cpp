@@ -17,7 +17,8 @@ class HelpCommand final : public Command {
   Result<int> run(Context& ctx) override {
     CLI::App& root = ctx.root_app();
     if (topic_.empty()) {
-      VAULTX_TRY(write_stdout(root.help()));
+      // root.help() would describe the selected subcommand, i.e. `help` itself.
+      VAULTX_TRY(write_stdout(root.get_formatter()->make_help(&root, root.get_name(), CLI::AppFormatMode::Normal)));
       return 0;
     }
     for (CLI::App* sub : root.get_subcommands({})) {
