@@ -1,5 +1,5 @@
 // Typed errors. Lower layers return them; only the CLI turns them into exit
-// codes and messages (see src/cli/exit_codes.cpp).
+// codes and messages (exit_code_for_errc in src/cli/command.cpp).
 #pragma once
 
 #include <cassert>

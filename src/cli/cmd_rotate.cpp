@@ -25,17 +25,14 @@ class RotateCommand final : public Command {
     VAULTX_TRY(format::validate_secret_name(name_));
     store::PutOptions options;
     options.must_exist = true;
+    options.must_change = true;
     if (!expires_.empty()) {
       VAULTX_ASSIGN(options.expires, parse_expiry(expires_));
     }
     VAULTX_ASSIGN(auto vault, ctx.unlock());
     if (!vault->contains(name_)) VAULTX_TRY(vault->get(name_));  // the not-found error, before reading a value
     VAULTX_ASSIGN(auto value, input_.read(name_));
-    VAULTX_ASSIGN(auto outcome, vault->put(name_, value, options));
-    if (outcome.result == store::PutResult::unchanged) {
-      return Error(Errc::failure, "the new value of '" + name_ + "' is the same as the current one",
-                   "a rotation needs a new credential; try --generate");
-    }
+    VAULTX_TRY(vault->put(name_, value, options));
     return 0;
   }
 

@@ -2,25 +2,14 @@
 
 #include <unistd.h>
 
-#include <vaultx/crypto/aead.hpp>
 #include <vaultx/format/secret_file.hpp>
+#include <vaultx/format/units.hpp>
 #include <vaultx/secure/environment.hpp>
+#include <vaultx/store/store.hpp>
 
 #include "terminal.hpp"
 
 namespace vaultx::cli {
-
-namespace {
-constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-}
-
-secure::SecretBytes generate_value(std::size_t length) {
-  secure::SecretBytes out(length);
-  for (auto& byte : out.span()) {
-    byte = static_cast<std::uint8_t>(kAlphabet[crypto::random_below(static_cast<std::uint32_t>(kAlphabet.size()))]);
-  }
-  return out;
-}
 
 Result<std::optional<format::UnixSeconds>> parse_expiry(const std::string& text) {
   if (text == "never") return std::optional<format::UnixSeconds>{};
@@ -41,11 +30,12 @@ void ValueInput::define(CLI::App& app, bool with_raw) {
 
 Result<secure::SecretBytes> ValueInput::read(std::string_view secret_name) const {
   if (generate_option != nullptr && generate_option->count() > 0) {
-    if (generate_length < 1 || generate_length > kMaxGenerateLength) {
-      return Error(Errc::usage, "--generate=" + std::to_string(generate_length) + " is out of range",
-                   "give a length from 1 to 4096, e.g. --generate=40");
+    const auto length = format::parse_decimal(generate_length);
+    if (!length || *length < 1 || *length > kMaxGenerateLength) {
+      return Error(Errc::usage, "--generate=" + generate_length + " is not a length from 1 to 4096",
+                   "e.g. --generate=40, or --generate for 32 characters");
     }
-    return generate_value(static_cast<std::size_t>(generate_length));
+    return store::generate_value(static_cast<std::size_t>(*length));
   }
   if (::isatty(STDIN_FILENO) != 0) {
     VAULTX_ASSIGN(auto typed, prompt_hidden_twice("Value for " + std::string(secret_name) + ": ", "value"));

@@ -15,7 +15,7 @@ namespace vaultx::cli {
 
 struct ValueInput {
   bool raw = false;
-  int generate_length = 0;  // 0: not generating
+  std::string generate_length;  // as typed after --generate=
   CLI::Option* generate_option = nullptr;
 
   static constexpr int kDefaultGenerateLength = 32;
@@ -28,7 +28,5 @@ struct ValueInput {
 // --expires: an RFC 3339 date or date-time, or "never" (clears it).
 Result<std::optional<format::UnixSeconds>> parse_expiry(const std::string& text);
 
-// LEN characters drawn uniformly from A-Z a-z 0-9.
-secure::SecretBytes generate_value(std::size_t length);
 
 }  // namespace vaultx::cli

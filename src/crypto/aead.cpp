@@ -27,6 +27,15 @@ secure::SecretBytes random_key() {
   return key;
 }
 
+secure::SecretBytes random_string(std::string_view alphabet, std::size_t length) {
+  assert(!alphabet.empty() && alphabet.size() <= 256);
+  secure::SecretBytes out(length);
+  for (auto& byte : out.span()) {
+    byte = static_cast<std::uint8_t>(alphabet[randombytes_uniform(static_cast<std::uint32_t>(alphabet.size()))]);
+  }
+  return out;
+}
+
 Bytes aead_seal(ByteView key, ByteView nonce, ByteView plaintext, ByteView ad) {
   assert(key.size() == kKeyBytes && nonce.size() == kNonceBytes);
   Bytes out(plaintext.size() + kTagBytes);

@@ -37,6 +37,10 @@ fs::path StorePaths::secret_file(const format::FileId& id) const {
   return secrets_dir() / (format::hex_encode(id) + std::string(kSecretSuffix));
 }
 
+secure::SecretBytes generate_value(std::size_t length) {
+  return crypto::random_string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
+}
+
 bool name_has_prefix(std::string_view name, std::string_view prefix) {
   while (!prefix.empty() && prefix.back() == '/') prefix.remove_suffix(1);
   if (prefix.empty()) return true;
@@ -85,6 +89,12 @@ Status Store::create(const fs::path& root, const secure::SecretBytes& passphrase
                  "--kdf-memory 8M..4G, --kdf-time 1..16, --kdf-parallelism 1..16");
   }
   VAULTX_TRY(ensure_private_directory(root));
+  // Two concurrent inits must not interleave their key file and header.
+  VAULTX_ASSIGN(auto lock, DirectoryLock::acquire(root));
+  if (fs::exists(paths.header(), ec)) {
+    return Error(Errc::exists, "a vaultx store already exists at " + root.string(),
+                 "use it as it is, or choose another directory with --store");
+  }
   VAULTX_ASSIGN(auto existing, list_directory(paths.secrets_dir()));
   if (std::any_of(existing.begin(), existing.end(), [](const std::string& n) { return !n.starts_with("."); })) {
     return Error(Errc::exists, root.string() + " already holds secret files but no store header",
@@ -290,6 +300,10 @@ Result<PutOutcome> Vault::put(std::string_view name, const secure::SecretBytes& 
                    "use 'vaultx rotate' to change its value, or 'vaultx rm' it first");
     }
     const bool value_changed = !current->value.equals(value);
+    if (!value_changed && options.must_change) {
+      return Error(Errc::failure, "the new value of '" + std::string(name) + "' is the same as the current one",
+                   "a rotation needs a new credential; try --generate");
+    }
     out.meta = current->meta;
     if (value_changed) {
       out.result = PutResult::rotated;
@@ -341,6 +355,7 @@ Status Vault::change_passphrase(const secure::SecretBytes& passphrase, const cry
                  "--kdf-memory 8M..4G, --kdf-time 1..16, --kdf-parallelism 1..16");
   }
   VAULTX_ASSIGN(auto lock, DirectoryLock::acquire(store_.paths().root));
+  remove_stale_temporaries(store_.paths().keys_dir());
   format::KeyFile key;
   key.store_id = store_.header().store_id;
   key.recipient = std::string(format::kPassphraseRecipient);

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include <vaultx/crypto/bytes.hpp>
 #include <vaultx/secure/secret_bytes.hpp>
@@ -23,6 +24,9 @@ void random_fill(std::span<std::uint8_t> out);
 // Uniform in [0, upper_bound) without modulo bias (randombytes_uniform).
 std::uint32_t random_below(std::uint32_t upper_bound);
 secure::SecretBytes random_key();
+// `length` characters drawn uniformly and independently from `alphabet`
+// (at most 256 distinct characters), for generated passwords and tokens.
+secure::SecretBytes random_string(std::string_view alphabet, std::size_t length);
 
 // ciphertext || 16-byte tag.
 Bytes aead_seal(ByteView key, ByteView nonce, ByteView plaintext, ByteView associated_data);

@@ -89,6 +89,7 @@ struct PutOptions {
   // to the credential it was set for.
   std::optional<std::optional<format::UnixSeconds>> expires;
   bool must_exist = false;      // rotate: refuse to create
+  bool must_change = false;     // rotate: refuse an identical value (Errc::failure), writing nothing
   bool must_not_exist = false;  // create only
 };
 
@@ -159,6 +160,10 @@ class Vault final : public SecretAccess {
 // Derives the key-encryption key of a passphrase recipient (Argon2id, 32 bytes).
 Result<secure::SecretBytes> derive_passphrase_kek(const secure::SecretBytes& passphrase,
                                                   const crypto::KdfParams& kdf, ByteView salt);
+
+// A generated value for --generate: `length` characters drawn uniformly from
+// A-Z a-z 0-9 (5.95 bits each), safe in URLs, shells and config files.
+secure::SecretBytes generate_value(std::size_t length);
 
 // True if `name` is `prefix` or lies under it ("a/b" is under "a" and "a/").
 bool name_has_prefix(std::string_view name, std::string_view prefix);
