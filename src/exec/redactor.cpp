@@ -1,15 +1,18 @@
 // Streaming redactor: encoded forms, an Aho-Corasick automaton over them, a
-// q-gram skip filter, and the leftmost-longest scanner that ties them together.
+// 4-gram skip filter, and the leftmost-longest scanner that ties them together.
+#include <vaultx/exec/redactor.hpp>
+
 #include <sodium.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <new>
 #include <type_traits>
 #include <utility>
-#include <vaultx/exec/redactor.hpp>
 
 namespace vaultx::exec {
 
@@ -19,34 +22,53 @@ namespace {
 
 // ---------------------------------------------------------------- storage --
 
-// A fixed-size, zero-filled array of T in guarded memory. The automaton and
-// the filter are the values in another shape, so they are kept like values.
-// (sodium_malloc places a block so that it ends on a page boundary; a size
-// that is a multiple of sizeof(T) therefore gives a block aligned for T.)
+// The automaton and the filter are the values in another shape, so they are
+// kept like values: in guarded memory (SecretBytes), wiped when released.
+// Each guarded block costs several system calls, so the arrays of one object
+// share a block (a Slab) instead of having one each.
+
+// A view of `size` T in a Slab.
 template <typename T>
-class GuardedArray {
-  static_assert(std::is_trivially_copyable_v<T>);
-
+class Array {
  public:
-  GuardedArray() = default;
-  explicit GuardedArray(std::size_t count) : bytes_(byte_size(count)), count_(count) {}
-
-  [[nodiscard]] std::size_t size() const noexcept { return count_; }
-  [[nodiscard]] T* data() noexcept { return reinterpret_cast<T*>(bytes_.data()); }  // NOLINT: typed view
-  [[nodiscard]] const T* data() const noexcept {
-    return reinterpret_cast<const T*>(bytes_.data());  // NOLINT: typed view
-  }
-  T& operator[](std::size_t i) noexcept { return data()[i]; }
-  const T& operator[](std::size_t i) const noexcept { return data()[i]; }
+  Array() = default;
+  Array(T* data, std::size_t size) noexcept : data_(data), size_(size) {}
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  [[nodiscard]] T* data() const noexcept { return data_; }
+  T& operator[](std::size_t i) const noexcept { return data_[i]; }
 
  private:
-  static std::size_t byte_size(std::size_t count) {
-    if (count > std::numeric_limits<std::size_t>::max() / sizeof(T)) throw std::bad_alloc();
-    return count * sizeof(T);
+  T* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
+// One zero-filled guarded block, handed out as arrays. Sizes are rounded up
+// to 8 bytes; sodium_malloc ends a block on a page boundary, so a block whose
+// size is a multiple of 8 starts 8-aligned, and so does every array in it.
+class Slab {
+ public:
+  Slab() = default;
+  explicit Slab(std::size_t bytes) : block_(std::max<std::size_t>(bytes, 8)) {}
+
+  template <typename T>
+  static std::size_t bytes_for(std::size_t count) {
+    static_assert(std::is_trivially_copyable_v<T> && alignof(T) <= 8);
+    if (count > (std::numeric_limits<std::size_t>::max() - 7) / sizeof(T)) throw std::bad_alloc();
+    return (count * sizeof(T) + 7) & ~std::size_t{7};
   }
 
-  SecretBytes bytes_;
-  std::size_t count_ = 0;
+  template <typename T>
+  Array<T> take(std::size_t count) {
+    const std::size_t bytes = bytes_for<T>(count);
+    if (bytes > block_.size() - used_) std::abort();        // sized wrongly: a bug, never a secret-dependent state
+    T* data = reinterpret_cast<T*>(block_.data() + used_);  // NOLINT: typed view of guarded bytes
+    used_ += bytes;
+    return {data, count};
+  }
+
+ private:
+  SecretBytes block_;
+  std::size_t used_ = 0;
 };
 
 std::uint32_t load_u32(const std::uint8_t* p) noexcept {
@@ -236,9 +258,13 @@ std::size_t json_form(ByteView value, const JsonStyle& style, std::uint8_t* buff
   return out.size();
 }
 
-// The distinct forms of some values, back to back in one guarded block (one
-// block rather than one per form: every guarded allocation costs a few
-// system calls).
+// Upper bound of the total size of the forms of a value of `size` bytes:
+// the value, 4 base64 forms of at most 4 * ceil(size / 3) each, 4 percent
+// forms of at most 3 * size, 9 JSON forms of at most 6 * size.
+std::size_t forms_bound(std::size_t size) noexcept { return size > kMaxEncodedValueSize ? size : 73 * size + 16; }
+
+// The distinct forms of some values, back to back in one guarded block sized
+// in advance, followed by the scratch space where each encoding is written.
 class FormSet {
  public:
   struct Ref {
@@ -247,18 +273,33 @@ class FormSet {
     std::uint32_t name;  // index into the caller's list of values
   };
 
+  // Room for the forms of values of these sizes.
+  explicit FormSet(std::span<const std::size_t> value_sizes) {
+    std::size_t largest = 0;  // of the values that are encoded
+    for (std::size_t size : value_sizes) {
+      capacity_ += forms_bound(size);
+      if (size <= kMaxEncodedValueSize) largest = std::max(largest, size);
+    }
+    block_ = SecretBytes(capacity_ + max_form_size(largest));
+  }
+
   // Appends the forms of `value` that differ from its earlier forms, in the
   // order documented at redaction_forms.
   void add_value(ByteView value, std::uint32_t name);
 
   [[nodiscard]] const std::vector<Ref>& refs() const noexcept { return refs_; }
-  [[nodiscard]] ByteView form(const Ref& ref) const noexcept { return arena_.span().subspan(ref.offset, ref.size); }
+  [[nodiscard]] ByteView form(const Ref& ref) const noexcept { return block_.span().subspan(ref.offset, ref.size); }
+  [[nodiscard]] SecretBytes take_block() && {
+    block_.truncate(size_);
+    return std::move(block_);
+  }
 
  private:
   void keep(ByteView form, std::size_t first_of_value, std::uint32_t name);
 
-  SecretBytes arena_;
-  SecretBytes scratch_;  // the encoding being written
+  SecretBytes block_;
+  std::size_t capacity_ = 0;  // the forms' part of the block; the scratch space follows
+  std::size_t size_ = 0;
   std::vector<Ref> refs_;
 };
 
@@ -267,35 +308,40 @@ void FormSet::keep(ByteView form, std::size_t first_of_value, std::uint32_t name
     const ByteView known = this->form(refs_[i]);
     if (known.size() == form.size() && std::equal(known.begin(), known.end(), form.begin())) return;
   }
-  refs_.push_back({arena_.size(), form.size(), name});
-  arena_.append(form);
+  if (form.size() > capacity_ - size_) std::abort();  // forms_bound is wrong: a bug
+  std::memcpy(block_.data() + size_, form.data(), form.size());
+  refs_.push_back({size_, form.size(), name});
+  size_ += form.size();
 }
 
 void FormSet::add_value(ByteView value, std::uint32_t name) {
   const std::size_t first = refs_.size();
-  if (scratch_.size() < max_form_size(value.size())) {
-    scratch_ = SecretBytes(std::max(max_form_size(value.size()), 2 * scratch_.size()));
-  }
-  std::uint8_t* buffer = scratch_.data();
-  const auto written = [buffer](std::size_t size) { return ByteView(buffer, size); };
   keep(value, first, name);
+  if (value.size() > kMaxEncodedValueSize) return;
+  std::uint8_t* scratch = block_.data() + capacity_;
+  const std::size_t scratch_size = block_.size() - capacity_;
+  if (scratch_size < max_form_size(value.size())) std::abort();  // not a value given to the constructor
+  const auto written = [scratch](std::size_t size) { return ByteView(scratch, size); };
   for (int variant : {sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_ORIGINAL_NO_PADDING,
                       sodium_base64_VARIANT_URLSAFE, sodium_base64_VARIANT_URLSAFE_NO_PADDING}) {
-    keep(written(base64_form(value, variant, buffer, scratch_.size())), first, name);
+    keep(written(base64_form(value, variant, scratch, scratch_size)), first, name);
   }
   for (bool plus_for_space : {false, true}) {
     for (const char* hex : {kUpperHex, kLowerHex}) {
-      keep(written(percent_form(value, hex, plus_for_space, buffer)), first, name);
+      keep(written(percent_form(value, hex, plus_for_space, scratch)), first, name);
     }
   }
   const bool utf8 = is_valid_utf8(value);
   for (const char* hex : {kLowerHex, kUpperHex}) {
     for (bool ascii : {false, true}) {
       if (ascii && !utf8) continue;
-      for (bool slash : {false, true}) keep(written(json_form(value, {slash, ascii, false, hex}, buffer)), first, name);
+      for (bool slash : {false, true}) {
+        keep(written(json_form(value, {slash, ascii, false, hex}, scratch)), first, name);
+      }
     }
-    if (hex == kLowerHex) keep(written(json_form(value, {false, false, true, kLowerHex}, buffer)), first, name);
+    if (hex == kLowerHex) keep(written(json_form(value, {false, false, true, kLowerHex}, scratch)), first, name);
   }
+  sodium_memzero(scratch, scratch_size);
 }
 
 // ---------------------------------------------------------------- the trie --
@@ -308,7 +354,13 @@ constexpr std::uint32_t kNoName = std::numeric_limits<std::uint32_t>::max();
 class TrieBuilder {
  public:
   explicit TrieBuilder(std::size_t max_nodes)
-      : first_child_(max_nodes), next_sibling_(max_nodes), label_(max_nodes), name_(max_nodes), root_child_(256) {
+      : slab_(3 * Slab::bytes_for<std::uint32_t>(max_nodes) + Slab::bytes_for<std::uint8_t>(max_nodes) +
+              Slab::bytes_for<std::uint32_t>(256)),
+        first_child_(slab_.take<std::uint32_t>(max_nodes)),
+        next_sibling_(slab_.take<std::uint32_t>(max_nodes)),
+        name_(slab_.take<std::uint32_t>(max_nodes)),
+        label_(slab_.take<std::uint8_t>(max_nodes)),
+        root_child_(slab_.take<std::uint32_t>(256)) {
     for (std::size_t i = 0; i < max_nodes; ++i) name_[i] = kNoName;
   }
 
@@ -359,11 +411,12 @@ class TrieBuilder {
     return fresh;
   }
 
-  GuardedArray<std::uint32_t> first_child_;   // kRoot: none (the root is nobody's child)
-  GuardedArray<std::uint32_t> next_sibling_;  // kRoot: end of list
-  GuardedArray<std::uint8_t> label_;
-  GuardedArray<std::uint32_t> name_;
-  GuardedArray<std::uint32_t> root_child_;
+  Slab slab_;
+  Array<std::uint32_t> first_child_;   // kRoot: none (the root is nobody's child)
+  Array<std::uint32_t> next_sibling_;  // kRoot: end of list
+  Array<std::uint32_t> name_;
+  Array<std::uint8_t> label_;
+  Array<std::uint32_t> root_child_;
   std::size_t count_ = 1;
   std::size_t distinct_forms_ = 0;
 };
@@ -379,17 +432,33 @@ struct Node {
   std::uint32_t edge_count;
 };
 
-// Nodes are numbered breadth-first, so a node's failure target, being
-// shallower, always comes before it.
+// Nodes are numbered depth-first, so that the nodes of one form's path, and
+// their edges, lie next to each other: stepping through a match reads memory
+// in order. Failure links are filled in breadth-first.
 class Automaton {
  public:
   Automaton() = default;
 
-  explicit Automaton(const TrieBuilder& trie)
-      : nodes_(trie.node_count()), edge_label_(trie.node_count()), edge_target_(trie.node_count()), root_next_(256) {
-    number_breadth_first(trie);
+  static std::size_t bytes_for(std::size_t nodes) {
+    return Slab::bytes_for<Node>(nodes) + Slab::bytes_for<std::uint8_t>(nodes) + Slab::bytes_for<std::uint32_t>(nodes) +
+           Slab::bytes_for<std::uint32_t>(256);
+  }
+
+  // Takes bytes_for(trie.node_count()) from `slab`.
+  Automaton(const TrieBuilder& trie, Slab& slab)
+      : nodes_(slab.take<Node>(trie.node_count())),
+        edge_label_(slab.take<std::uint8_t>(trie.node_count())),
+        edge_target_(slab.take<std::uint32_t>(trie.node_count())),
+        root_next_(slab.take<std::uint32_t>(256)) {
+    const std::size_t count = trie.node_count();
+    Slab scratch(3 * Slab::bytes_for<std::uint32_t>(count));
+    const Array<std::uint32_t> builder_node = scratch.take<std::uint32_t>(count);  // our number -> the builder's
+    const Array<std::uint32_t> number = scratch.take<std::uint32_t>(count);        // the builder's number -> ours
+    const Array<std::uint32_t> work = scratch.take<std::uint32_t>(count);          // a stack, then a queue
+    number_depth_first(trie, builder_node, number, work);
+    link_children(trie, builder_node, number);
     for (std::uint32_t e = 0; e < nodes_[kRoot].edge_count; ++e) root_next_[edge_label_[e]] = edge_target_[e];
-    link_failures();
+    link_failures(work);
   }
 
   [[nodiscard]] const Node& node(std::uint32_t state) const noexcept { return nodes_[state]; }
@@ -409,31 +478,49 @@ class Automaton {
   }
 
  private:
-  void number_breadth_first(const TrieBuilder& trie) {
-    const std::size_t count = trie.node_count();
-    GuardedArray<std::uint32_t> builder_id(count);  // breadth-first number -> builder number
-    std::uint32_t next_number = 1;
+  void number_depth_first(const TrieBuilder& trie, Array<std::uint32_t> builder_node, Array<std::uint32_t> number,
+                          Array<std::uint32_t> stack) {
+    std::size_t top = 0;
+    std::uint32_t next = 0;
+    stack[top++] = kRoot;
+    while (top != 0) {
+      const std::uint32_t node = stack[--top];
+      number[node] = next;
+      builder_node[next++] = node;
+      const std::size_t first = top;
+      trie.for_each_child(node, [&](std::uint32_t child) { stack[top++] = child; });
+      std::reverse(stack.data() + first, stack.data() + top);  // lowest byte on top: visited first
+    }
+  }
+
+  // Edges in our numbering, each node's sorted by byte; a parent is numbered
+  // before its children, so its depth is known when they are reached.
+  void link_children(const TrieBuilder& trie, Array<std::uint32_t> builder_node, Array<std::uint32_t> number) {
     std::uint32_t edges = 0;
-    for (std::size_t k = 0; k < count; ++k) {
+    for (std::size_t k = 0; k < nodes_.size(); ++k) {
       Node& parent = nodes_[k];
       parent.edge_begin = edges;
-      trie.for_each_child(builder_id[k], [&](std::uint32_t child) {
-        Node& n = nodes_[next_number];
+      trie.for_each_child(builder_node[k], [&](std::uint32_t child) {
+        Node& n = nodes_[number[child]];
         n.depth = parent.depth + 1;
         n.out_name = trie.name(child);
         if (n.out_name != kNoName) n.out_length = n.depth;
         edge_label_[edges] = trie.label(child);
-        edge_target_[edges] = next_number;
-        builder_id[next_number] = child;
+        edge_target_[edges] = number[child];
         ++edges;
-        ++next_number;
       });
       parent.edge_count = edges - parent.edge_begin;
     }
   }
 
-  void link_failures() {
-    for (std::uint32_t k = 0; k < nodes_.size(); ++k) {
+  // Breadth-first, so that the failure links of all shallower nodes, which
+  // step() follows, are already in place.
+  void link_failures(Array<std::uint32_t> queue) {
+    std::size_t head = 0;
+    std::size_t tail = 0;
+    queue[tail++] = kRoot;
+    while (head < tail) {
+      const std::uint32_t k = queue[head++];
       const Node& parent = nodes_[k];
       for (std::uint32_t e = parent.edge_begin; e < parent.edge_begin + parent.edge_count; ++e) {
         Node& n = nodes_[edge_target_[e]];
@@ -442,54 +529,114 @@ class Automaton {
           n.out_length = nodes_[n.fail].out_length;
           n.out_name = nodes_[n.fail].out_name;
         }
+        queue[tail++] = edge_target_[e];
       }
     }
   }
 
-  GuardedArray<Node> nodes_;
-  GuardedArray<std::uint8_t> edge_label_;
-  GuardedArray<std::uint32_t> edge_target_;
-  GuardedArray<std::uint32_t> root_next_;
+  Array<Node> nodes_;
+  Array<std::uint8_t> edge_label_;
+  Array<std::uint32_t> edge_target_;
+  Array<std::uint32_t> root_next_;
 };
 
 // ------------------------------------------------------- the skip filter --
 
-// A match of length >= m starting anywhere in [w - s + 1, w], with s = m - 3,
-// contains the 4 bytes at w, at one of its offsets 0..s-1. So the scanner
-// only hashes every s-th 4-gram of the stream and looks it up in a bitmap of
-// the 4-grams at those offsets of every form; a miss clears s start positions
-// at once.
+// A set of 4-grams. Most lookups are answered by a blocked Bloom filter:
+// two bits of one 64-bit word per gram, 16 bits per gram in all, so that it
+// stays in the L1 cache (a false "maybe" about once in a hundred). A maybe is
+// confirmed in the sorted list of the grams themselves, so that a common
+// 4-gram of the stream that happens to share the bits costs no stepping.
+class GramSet {
+ public:
+  GramSet() = default;
+
+  static std::size_t bytes_for(std::size_t capacity) {
+    return Slab::bytes_for<std::uint64_t>(word_count(capacity)) + Slab::bytes_for<std::uint32_t>(capacity);
+  }
+
+  // Room for `capacity` grams, taking bytes_for(capacity) from `slab`.
+  GramSet(std::size_t capacity, std::uint64_t multiplier, Slab& slab)
+      : words_(slab.take<std::uint64_t>(word_count(capacity))),
+        grams_(slab.take<std::uint32_t>(capacity)),
+        multiplier_(multiplier),
+        shift_(64 - static_cast<unsigned>(std::countr_zero(words_.size()))) {}
+
+  void add(std::uint32_t gram) noexcept {
+    const std::uint64_t h = gram * multiplier_;
+    words_[h >> shift_] |= mask(h);
+    grams_[count_++] = gram;
+  }
+  // After the last add().
+  void seal() noexcept {
+    std::sort(grams_.data(), grams_.data() + count_);
+    count_ = static_cast<std::size_t>(std::unique(grams_.data(), grams_.data() + count_) - grams_.data());
+  }
+  [[nodiscard]] bool contains(std::uint32_t gram) const noexcept {
+    const std::uint64_t h = gram * multiplier_;
+    const std::uint64_t m = mask(h);
+    if ((words_[h >> shift_] & m) != m) return false;
+    return std::binary_search(grams_.data(), grams_.data() + count_, gram);
+  }
+
+ private:
+  // Two bits from the product's bits just below the word index.
+  [[nodiscard]] std::uint64_t mask(std::uint64_t h) const noexcept {
+    return (std::uint64_t{1} << ((h >> (shift_ - 6)) & 63)) | (std::uint64_t{1} << ((h >> (shift_ - 12)) & 63));
+  }
+
+  // A power of two, about one word per 4 grams.
+  static std::size_t word_count(std::size_t capacity) noexcept {
+    std::size_t words = 16;
+    while (words < (std::size_t{1} << 20) && words * 4 < capacity) words *= 2;
+    return words;
+  }
+
+  Array<std::uint64_t> words_;
+  Array<std::uint32_t> grams_;
+  std::size_t count_ = 0;
+  std::uint64_t multiplier_ = 1;
+  unsigned shift_ = 60;
+};
+
+// Rules out start positions without stepping the automaton. Every form is at
+// least `shortest` = m bytes long; let s = m - 3. A match starting anywhere in
+// [w - s + 1, w] contains the 4 bytes at w, at one of its offsets 0..s-1. So
+// the scanner looks up only every s-th 4-gram of the stream among the
+// 4-grams at offsets 0..s-1 of all forms (`windows`): a miss rules out s
+// start positions at once. On a hit, each of those s positions is
+// checked against the first 4 bytes of all forms (`starts`), and the
+// automaton runs only from a position that passes both.
 class SkipFilter {
  public:
   SkipFilter() = default;
 
-  SkipFilter(const FormSet& forms, std::size_t shortest) : stride_(shortest - 3) {
-    const std::size_t entries = forms.refs().size() * stride_;
-    unsigned bits = 12;  // about 64 bitmap bits per entry: few false hits, small enough for the cache
-    while (bits < 22 && (std::size_t{1} << bits) < entries * 64) ++bits;
-    shift_ = 32 - bits;
-    bitmap_ = GuardedArray<std::uint64_t>((std::size_t{1} << bits) / 64);
+  static std::size_t bytes_for(std::size_t forms, std::size_t shortest) {
+    return GramSet::bytes_for(forms * (shortest - 3)) + GramSet::bytes_for(forms);
+  }
+
+  // Takes bytes_for(forms.refs().size(), shortest) from `slab`.
+  SkipFilter(const FormSet& forms, std::size_t shortest, Slab& slab)
+      : stride_(shortest - 3),
+        windows_(forms.refs().size() * stride_, 0x9E3779B97F4A7C15u, slab),
+        starts_(forms.refs().size(), 0xC2B2AE3D27D4EB4Fu, slab) {
     for (const FormSet::Ref& ref : forms.refs()) {
       const ByteView form = forms.form(ref);
-      for (std::size_t offset = 0; offset < stride_; ++offset) {
-        const std::uint32_t h = hash(load_u32(form.data() + offset));
-        bitmap_[h >> 6] |= std::uint64_t{1} << (h & 63);
-      }
+      for (std::size_t offset = 0; offset < stride_; ++offset) windows_.add(load_u32(form.data() + offset));
+      starts_.add(load_u32(form.data()));
     }
+    windows_.seal();
+    starts_.seal();
   }
 
   [[nodiscard]] std::size_t stride() const noexcept { return stride_; }
-  [[nodiscard]] bool may_match(std::uint32_t gram) const noexcept {
-    const std::uint32_t h = hash(gram);
-    return ((bitmap_[h >> 6] >> (h & 63)) & 1) != 0;
-  }
+  [[nodiscard]] bool window_may_match(std::uint32_t gram) const noexcept { return windows_.contains(gram); }
+  [[nodiscard]] bool may_start(std::uint32_t gram) const noexcept { return starts_.contains(gram); }
 
  private:
-  [[nodiscard]] std::uint32_t hash(std::uint32_t gram) const noexcept { return (gram * 0x9E3779B1u) >> shift_; }
-
-  GuardedArray<std::uint64_t> bitmap_;
   std::size_t stride_ = 1;
-  unsigned shift_ = 20;
+  GramSet windows_;
+  GramSet starts_;
 };
 
 // ------------------------------------------------------------ scanning --
@@ -537,11 +684,13 @@ struct SkipResult {
 
 // ------------------------------------------------------------ forms API --
 
-std::vector<SecretBytes> redaction_forms(ByteView value) {
-  FormSet set;
+RedactionForms redaction_forms(ByteView value) {
+  const std::size_t sizes[] = {value.size()};
+  FormSet set(sizes);
   set.add_value(value, 0);
-  std::vector<SecretBytes> forms;
-  for (const FormSet::Ref& ref : set.refs()) forms.push_back(SecretBytes::copy_of(set.form(ref)));
+  RedactionForms forms;
+  for (const FormSet::Ref& ref : set.refs()) forms.spans_.emplace_back(ref.offset, ref.size);
+  forms.bytes_ = std::move(set).take_block();
   return forms;
 }
 
@@ -551,6 +700,7 @@ namespace {
 
 // What the values compile to; read-only, so streams can share it.
 struct Compiled {
+  Slab slab;  // the automaton's and the filter's memory
   Automaton automaton;
   SkipFilter filter;
   std::vector<std::string> replacements;  // by name index: "<redacted:NAME>"
@@ -559,16 +709,21 @@ struct Compiled {
   std::size_t longest = 0;
 
   explicit Compiled(std::span<const MaskedValue> values) {
-    FormSet forms;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      replacements.push_back("<redacted:" + std::string(values[i].name) + ">");
-      if (values[i].value.size() < Redactor::kMinValueSize) {
-        skipped.emplace_back(values[i].name);
+    std::vector<std::size_t> sizes;
+    for (const MaskedValue& value : values) {
+      replacements.push_back("<redacted:" + std::string(value.name) + ">");
+      if (value.value.size() < Redactor::kMinValueSize) {
+        skipped.emplace_back(value.name);
       } else {
-        forms.add_value(values[i].value, static_cast<std::uint32_t>(i));
+        sizes.push_back(value.value.size());
       }
     }
-    if (forms.refs().empty()) return;
+    if (sizes.empty()) return;
+    FormSet forms(sizes);
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (values[i].value.size() < Redactor::kMinValueSize) continue;
+      forms.add_value(values[i].value, static_cast<std::uint32_t>(i));
+    }
     std::size_t total = 0;
     std::size_t shortest = kNever;
     for (const FormSet::Ref& ref : forms.refs()) {
@@ -580,8 +735,9 @@ struct Compiled {
     TrieBuilder trie(total + 1);
     for (const FormSet::Ref& ref : forms.refs()) trie.insert(forms.form(ref), ref.name);
     form_count = trie.distinct_forms();
-    automaton = Automaton(trie);
-    filter = SkipFilter(forms, shortest);
+    slab = Slab(Automaton::bytes_for(trie.node_count()) + SkipFilter::bytes_for(forms.refs().size(), shortest));
+    automaton = Automaton(trie, slab);
+    filter = SkipFilter(forms, shortest, slab);
   }
 };
 
@@ -592,7 +748,7 @@ struct Redactor::Impl {
 
   // Stream state between feed() calls. The held-back bytes are exactly the
   // string of the automaton's current state.
-  GuardedArray<std::uint8_t> held;
+  SecretBytes held;
   std::size_t held_size = 0;
   std::uint32_t state = kRoot;
   PendingMatch pending;         // positions relative to the held bytes
@@ -610,19 +766,33 @@ SkipResult Redactor::Impl::skip(const Joined& in, std::size_t from) const noexce
   const SkipFilter& filter = tables->filter;
   const std::size_t stride = filter.stride();
   const std::size_t size = in.size();
-  std::size_t w = from + stride - 1;  // the 4-gram that every match starting in [w - stride + 1, w] contains
-  for (; w + 4 <= size && w < in.head_size; w += stride) {
-    if (filter.may_match(in.gram_at(w))) return {w + 1 - stride, w + 1};
-  }
-  if (w + 4 <= size) {  // the hot loop: windows wholly inside the chunk
-    const std::uint8_t* tail = in.tail;
-    std::size_t j = w - in.head_size;
-    for (; j + 4 <= in.tail_size; j += stride) {
-      if (filter.may_match(load_u32(tail + j))) return {j + in.head_size + 1 - stride, j + in.head_size + 1};
+  // The first start position in [lo, lo + count) that may start a form, or kNever.
+  const auto first_start = [&](std::size_t lo, std::size_t count) {
+    for (std::size_t p = lo; p < lo + count; ++p) {
+      if (filter.may_start(in.gram_at(p))) return p;
     }
-    w = j + in.head_size;
+    return kNever;
+  };
+  std::size_t w = from + stride - 1;  // every match starting in [w - stride + 1, w] contains the 4-gram at w
+  for (; w + 4 <= size; w += stride) {
+    if (w >= in.head_size) {  // the hot loop: 4-grams wholly inside the chunk
+      std::size_t j = w - in.head_size;
+      while (j + 4 <= in.tail_size && !filter.window_may_match(load_u32(in.tail + j))) j += stride;
+      w = j + in.head_size;
+      if (w + 4 > size) break;
+    } else if (!filter.window_may_match(in.gram_at(w))) {
+      continue;
+    }
+    const std::size_t p = first_start(w + 1 - stride, stride);
+    if (p != kNever) return {p, p + 1};
   }
-  return {w + 1 - stride, kNever};  // out of data: the rest is stepped byte by byte
+  // Out of 4-grams to sample: check the remaining start positions one by one,
+  // up to the last whole 4-gram; the final bytes are stepped.
+  const std::size_t lo = w + 1 - stride;
+  const std::size_t whole = size >= 3 && size - 3 > lo ? size - 3 - lo : 0;
+  const std::size_t p = first_start(lo, whole);
+  if (p != kNever) return {p, p + 1};
+  return {lo + whole, kNever};
 }
 
 // Leftmost-longest scan. `best` is the best match seen so far (earliest

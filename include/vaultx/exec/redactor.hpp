@@ -12,7 +12,7 @@
 // still a prefix of some form (at most max_holdback() bytes). The output is
 // the same for every way of splitting the input into chunks.
 //
-// Cost: the forms are compiled into an Aho-Corasick automaton; a q-gram
+// Cost: the forms are compiled into an Aho-Corasick automaton; a 4-gram
 // filter lets the scanner skip most of the stream without stepping it, so
 // ordinary output costs a fraction of a memory copy per byte (see
 // bench/redactor_bench.cpp). Worst case (output made of overlapping near
@@ -28,9 +28,11 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
+
 #include <vaultx/crypto/bytes.hpp>
 #include <vaultx/secure/secret_bytes.hpp>
-#include <vector>
 
 namespace vaultx::exec {
 
@@ -38,6 +40,24 @@ namespace vaultx::exec {
 struct MaskedValue {
   std::string_view name;
   ByteView value;
+};
+
+// Values longer than this are masked only as they are: the automaton needs
+// about 30 bytes of memory per byte of all forms, and a value has up to 18.
+inline constexpr std::size_t kMaxEncodedValueSize = 64 * 1024;
+
+// The forms of one value, in one guarded block (see redaction_forms).
+class RedactionForms {
+ public:
+  [[nodiscard]] std::size_t size() const noexcept { return spans_.size(); }
+  [[nodiscard]] ByteView operator[](std::size_t i) const noexcept {
+    return bytes_.span().subspan(spans_[i].first, spans_[i].second);
+  }
+
+ private:
+  friend RedactionForms redaction_forms(ByteView value);
+  secure::SecretBytes bytes_;
+  std::vector<std::pair<std::size_t, std::size_t>> spans_;  // (offset, size) in bytes_
 };
 
 // The byte strings masked for one value, raw value first, each listed once
@@ -61,13 +81,15 @@ struct MaskedValue {
 //    each with lower-case hex in \u escapes, and plain/slash/ascii/ascii+slash
 //    again with upper-case hex.
 //
+// A value longer than kMaxEncodedValueSize has only its raw form.
+//
 // Not covered: mixed-case hex within one percent-encoded value, encoders that
 // leave some reserved characters unescaped (JavaScript encodeURIComponent,
 // Python quote's default '/'), JSON escaping of other characters (.NET's
 // default escapes + and '), a value inside a longer base64 text at an offset
 // that is not a multiple of 3 (HTTP Basic credentials "user:password"),
 // hex, double encodings, and any value shorter than Redactor::kMinValueSize.
-std::vector<secure::SecretBytes> redaction_forms(ByteView value);
+RedactionForms redaction_forms(ByteView value);
 
 class Redactor {
  public:
