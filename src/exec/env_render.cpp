@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <optional>
+
 #include <vaultx/format/json.hpp>
 
 namespace vaultx::exec {

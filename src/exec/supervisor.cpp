@@ -80,7 +80,7 @@ struct Relay {
   int from = -1;
   int to = -1;
   std::unique_ptr<OutputFilter> filter;
-  std::string buffer;
+  Bytes buffer;
 
   // Returns false once the stream has ended (EOF, or a pty whose slave closed).
   bool pump() {
@@ -96,10 +96,10 @@ struct Relay {
     if (filter) {
       filter->feed(bytes, buffer);
     } else {
-      buffer.assign(chunk, static_cast<std::size_t>(n));
+      buffer.assign(bytes.begin(), bytes.end());
     }
     std::memset(chunk, 0, static_cast<std::size_t>(n));  // raw output may hold a secret
-    if (!write_all(to, buffer.data(), buffer.size())) {
+    if (!write_all(to, reinterpret_cast<const char*>(buffer.data()), buffer.size())) {  // NOLINT
       // Our reader went away: stop reading so the child gets SIGPIPE, as it would without us.
       close_fd(from);
       filter.reset();
@@ -112,7 +112,7 @@ struct Relay {
     if (filter) {
       buffer.clear();
       filter->finish(buffer);
-      write_all(to, buffer.data(), buffer.size());
+      write_all(to, reinterpret_cast<const char*>(buffer.data()), buffer.size());  // NOLINT
       filter.reset();
     }
     close_fd(from);

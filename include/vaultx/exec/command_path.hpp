@@ -3,6 +3,7 @@
 // 127 not found, 126 found but not executable.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 

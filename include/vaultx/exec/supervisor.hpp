@@ -28,9 +28,9 @@ class OutputFilter {
   OutputFilter& operator=(const OutputFilter&) = delete;
   virtual ~OutputFilter() = default;
   // Appends to `out` what can be released now.
-  virtual void feed(ByteView chunk, std::string& out) = 0;
+  virtual void feed(ByteView chunk, Bytes& out) = 0;
   // Appends whatever is still held back; called once at end of stream.
-  virtual void finish(std::string& out) = 0;
+  virtual void finish(Bytes& out) = 0;
 };
 
 using FilterFactory = std::function<std::unique_ptr<OutputFilter>()>;

@@ -65,8 +65,8 @@ class ExecCommand final : public Command {
       return status;
     }
     auto masking = exec::MaskingPlan::for_secrets(secrets);
-    if (!masking.too_short.empty()) {
-      print_warning("values shorter than 4 bytes are not masked: " + join(masking.too_short));
+    if (!masking.too_short().empty()) {
+      print_warning("values shorter than 4 bytes are not masked: " + join(masking.too_short()));
     }
     spec.make_filter = masking.factory();
     std::string exec_error;
