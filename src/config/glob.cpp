@@ -1,15 +1,18 @@
 #include <vaultx/config/glob.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include <vaultx/format/names.hpp>
 
+#include "glob_segments.hpp"
+
 namespace vaultx::config {
 
 namespace {
-
 constexpr std::string_view kDoubleStar = "**";
+}  // namespace
 
 std::vector<std::string_view> split_segments(std::string_view text) {
   std::vector<std::string_view> out;
@@ -24,6 +27,17 @@ std::vector<std::string_view> split_segments(std::string_view text) {
     start = slash + 1;
   }
 }
+
+std::vector<std::string_view> split_pattern(std::string_view pattern) {
+  std::vector<std::string_view> out = split_segments(pattern);
+  // "**/**" means what "**" means (zero or more segments, or one or more at
+  // the end), so runs collapse; this bounds the work for hostile patterns.
+  const auto runs = [](std::string_view a, std::string_view b) { return a == kDoubleStar && b == kDoubleStar; };
+  out.erase(std::unique(out.begin(), out.end(), runs), out.end());
+  return out;
+}
+
+namespace {
 
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -89,15 +103,32 @@ Status validate_pattern(std::string_view pattern) {
 }
 
 bool glob_match(std::string_view pattern, std::string_view name) {
-  const std::vector<std::string_view> pat = split_segments(pattern);
-  const std::vector<std::string_view> seg = split_segments(name);
+  GlobScratch scratch;
+  return glob_match_segments(split_pattern(pattern), split_segments(name), scratch);
+}
+
+bool glob_match_segments(const std::vector<std::string_view>& pat, const std::vector<std::string_view>& seg,
+                         GlobScratch& scratch) {
   const std::size_t np = pat.size();
   const std::size_t ns = seg.size();
-  // tail[i][j]: pat[i..] matches seg[j..]; filled from the end so that
+  // Cheap exits first. Each segment other than '**' takes exactly one name
+  // segment and a trailing '**' at least one, so the name needs at least
+  // that many (exactly that many without '**'). With runs of '**'
+  // collapsed, this also bounds the table below to O(ns * ns) cells.
+  const auto double_stars = static_cast<std::size_t>(std::count(pat.begin(), pat.end(), kDoubleStar));
+  const bool trailing = pat.back() == kDoubleStar;
+  const std::size_t least = np - double_stars + (trailing ? 1 : 0);
+  if (double_stars == 0 ? ns != np : ns < least) return false;
+  if (!trailing && !segment_match(pat.back(), seg.back())) return false;
+  // row i holds "pat[i..] matches seg[j..]" for every j; computed from the
+  // last pattern segment back, so each (i, j) is decided once and
   // consecutive '**' cost no more than one (no exponential backtracking).
-  std::vector<std::vector<char>> tail(np + 1, std::vector<char>(ns + 1, 0));
-  tail[np][ns] = 1;
+  std::vector<char>& next = scratch.next;
+  std::vector<char>& row = scratch.row;
+  next.assign(ns + 1, 0);
+  next[ns] = 1;
   for (std::size_t i = np; i-- > 0;) {
+    row.assign(ns + 1, 0);
     const bool double_star = pat[i] == kDoubleStar;
     const bool last = i + 1 == np;
     for (std::size_t j = ns + 1; j-- > 0;) {
@@ -107,14 +138,15 @@ bool glob_match(std::string_view pattern, std::string_view name) {
         // below a, not a itself (as in .gitignore).
         m = j < ns;
       } else if (double_star) {
-        m = tail[i + 1][j] != 0 || (j < ns && tail[i][j + 1] != 0);
+        m = next[j] != 0 || (j < ns && row[j + 1] != 0);
       } else {
-        m = j < ns && tail[i + 1][j + 1] != 0 && segment_match(pat[i], seg[j]);
+        m = j < ns && next[j + 1] != 0 && segment_match(pat[i], seg[j]);
       }
-      tail[i][j] = m ? 1 : 0;
+      row[j] = m ? 1 : 0;
     }
+    std::swap(row, next);
   }
-  return tail[0][0] != 0;
+  return next[0] != 0;
 }
 
 }  // namespace vaultx::config

@@ -374,6 +374,34 @@ Status check_ascii(std::string_view text, std::string_view source_name) {
   return {};
 }
 
+Status check_nesting(std::string_view text, std::string_view source_name) {
+  // toml++ recurses once per level of table nesting (update_region_ends,
+  // destructors) and bounds only arrays and inline tables (256 levels), not
+  // dotted keys: "[a.a.a...]" 50000 levels deep (100 KB) overflows the stack.
+  // A key, a table header and an inline table each stay on one line in TOML
+  // 1.0, so capping the dots of any one line (inside strings too: no lexing
+  // to get wrong) caps the depth near 3 * kMaxDotsPerLine + 256.
+  std::uint32_t line = 1;
+  std::uint32_t column = 1;
+  std::size_t dots = 0;
+  for (const char c : text) {
+    if (c == '\n') {
+      ++line;
+      column = 1;
+      dots = 0;
+      continue;
+    }
+    if (c == '.' && ++dots > kMaxDotsPerLine) {
+      return Error(Errc::usage,
+                   position_prefix(source_name, line, column) + "more than " + std::to_string(kMaxDotsPerLine) +
+                       " '.' on one line; keys and tables nested that deep are refused",
+                   "vaultx.toml nests at most 4 levels ([scopes.NAME.env]); split long lines");
+    }
+    ++column;
+  }
+  return {};
+}
+
 Result<Config> parse_config(std::string_view text, std::string_view source_name) {
   if (text.size() > kMaxConfigBytes) {
     return Error(Errc::usage,
@@ -383,6 +411,7 @@ Result<Config> parse_config(std::string_view text, std::string_view source_name)
   }
   // Before toml++ sees a byte: it has undefined behaviour on some non-ASCII input.
   VAULTX_TRY(check_ascii(text, source_name));
+  VAULTX_TRY(check_nesting(text, source_name));
   toml::table root;
   try {
     root = toml::parse(text, source_name);

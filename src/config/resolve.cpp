@@ -6,6 +6,8 @@
 
 #include <vaultx/format/names.hpp>
 
+#include "glob_segments.hpp"
+
 namespace vaultx::config {
 
 namespace {
@@ -29,34 +31,46 @@ std::string q(std::string_view text) { return format::quote_for_message(text); }
 
 class Resolver {
  public:
-  Resolver(const Config& config, const std::vector<std::string>& stored)
-      : config_(config), stored_(stored.begin(), stored.end()) {}
+  Resolver(const Config& config, const std::vector<std::string>& stored) : config_(config), stored_(stored) {
+    std::sort(stored_.begin(), stored_.end());
+    stored_.erase(std::unique(stored_.begin(), stored_.end()), stored_.end());
+    split_stored_.reserve(stored_.size());
+    for (const std::string& name : stored_) split_stored_.push_back(split_segments(name));
+  }
 
   // Each scope on its own: its allow_env covers only its own variables.
-  Result<std::vector<Candidate>> scope_candidates(const ScopeSpec& scope) const {
+  // Each stored secret becomes at most one default candidate however many
+  // entries name or match it, so a hostile file with thousands of patterns
+  // costs patterns x names glob tests, never patterns x names candidates.
+  Result<std::vector<Candidate>> scope_candidates(const ScopeSpec& scope) {
     std::vector<Candidate> out;
-    std::set<std::string> mapped;  // secrets with an explicit variable
+    std::vector<char> taken(stored_.size(), 0);  // mapped in env, or already given its default name
     for (std::size_t i = 0; i < scope.env.size(); ++i) {
       const auto& [variable, secret] = scope.env[i];
       const int line = line_of(scope.env_lines, i, scope.line);
-      VAULTX_TRY(require_stored(scope, secret, line));
-      mapped.insert(secret);
+      VAULTX_ASSIGN(const std::size_t k, index_of(scope, secret, line));
+      taken[k] = 1;
       out.push_back(Candidate{variable, secret, line});
     }
+    std::set<std::string_view> seen_patterns;
     for (std::size_t i = 0; i < scope.secrets.size(); ++i) {
       const std::string& pattern = scope.secrets[i];
       const int line = line_of(scope.secret_lines, i, scope.line);
+      if (!seen_patterns.insert(pattern).second) continue;
       if (is_glob(pattern)) {
         // A glob that matches nothing is fine: the scope names a family
         // that may not have members yet.
-        for (const std::string& name : stored_) {
-          if (!mapped.count(name) && glob_match(pattern, name)) {
-            out.push_back(Candidate{format::default_env_name(name), name, line});
-          }
+        const std::vector<std::string_view> split = split_pattern(pattern);
+        for (std::size_t k = 0; k < stored_.size(); ++k) {
+          if (taken[k] || !glob_match_segments(split, split_stored_[k], scratch_)) continue;
+          taken[k] = 1;
+          out.push_back(Candidate{format::default_env_name(stored_[k]), stored_[k], line});
         }
       } else {
-        VAULTX_TRY(require_stored(scope, pattern, line));
-        if (!mapped.count(pattern)) out.push_back(Candidate{format::default_env_name(pattern), pattern, line});
+        VAULTX_ASSIGN(const std::size_t k, index_of(scope, pattern, line));
+        if (taken[k]) continue;
+        taken[k] = 1;
+        out.push_back(Candidate{format::default_env_name(pattern), pattern, line});
       }
     }
     for (const Candidate& c : out) VAULTX_TRY(check_variable(scope, c));
@@ -96,8 +110,10 @@ class Resolver {
     int line;
   };
 
-  Status require_stored(const ScopeSpec& scope, const std::string& secret, int line) const {
-    if (stored_.count(secret)) return {};
+  // Where `secret` is in stored_, or Errc::not_found naming the entry.
+  Result<std::size_t> index_of(const ScopeSpec& scope, const std::string& secret, int line) const {
+    const auto it = std::lower_bound(stored_.begin(), stored_.end(), secret);
+    if (it != stored_.end() && *it == secret) return static_cast<std::size_t>(it - stored_.begin());
     return Error(Errc::not_found,
                  at(config_, line) + "scope " + q(scope.name) + " names secret " + q(secret) +
                      ", which is not in the store",
@@ -131,7 +147,9 @@ class Resolver {
   }
 
   const Config& config_;
-  std::set<std::string> stored_;  // sorted: glob matches come out in name order
+  std::vector<std::string> stored_;  // sorted and unique: glob matches come out in name order
+  std::vector<std::vector<std::string_view>> split_stored_;  // stored_'s names split, in the same order
+  GlobScratch scratch_;
   std::map<std::string, Chosen> chosen_;
 };
 

@@ -71,3 +71,31 @@ TEST_CASE("parse_config: a text over 1 MiB is refused before parsing", "[config]
   CHECK(r.error().code == Errc::usage);
   CHECK(r.error().message.rfind("big.toml: ", 0) == 0);
 }
+
+// toml++ recurses per level of dotted-key / table-header nesting with no
+// limit: "[a.a.a...]" 50000 deep overflowed the stack. Lines are capped at
+// kMaxDotsPerLine dots before toml++ parses.
+TEST_CASE("check_nesting: a line with too many dots is refused before parsing", "[config]") {
+  const std::size_t max = vaultx::config::kMaxDotsPerLine;
+  std::string deep = "[a";
+  for (std::size_t i = 0; i < 50000; ++i) deep += ".a";
+  deep += "]\n";
+  const std::string msg = guard_message("# ok\n" + deep);
+  CHECK(msg.rfind("vaultx.toml:2:" + std::to_string(2 * max + 3) + ": more than 256 '.' on one line", 0) == 0);
+
+  std::string key;
+  for (std::size_t i = 0; i < max + 1; ++i) key += "k.";
+  CHECK(guard_message(key + "k = 1\n").rfind("vaultx.toml:1:", 0) == 0);
+  CHECK(guard_message("a = \"" + std::string(max + 1, '.') + "\"\n").find("more than 256 '.'") != std::string::npos);
+
+  // Exactly the limit passes the guard (and is then judged by the schema).
+  std::string at_limit;
+  for (std::size_t i = 0; i < max; ++i) at_limit += "k.";
+  const auto r = parse_config(at_limit + "k = 1\n", "f");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().message == "f:1:1: unknown table or key 'k'");
+  // Many dots spread over lines are fine.
+  std::string many;
+  for (int i = 0; i < 2000; ++i) many += "[scopes.\"s" + std::to_string(i) + ".x\"]\n";
+  CHECK(parse_config(many, "f").ok());
+}

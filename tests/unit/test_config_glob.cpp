@@ -80,6 +80,8 @@ TEST_CASE("glob_match: '**' in the middle matches zero or more segments", "[conf
   CHECK_FALSE(glob_match("a/**/b/**/c", "a/x/c"));
   CHECK(glob_match("a/**/**/z", "a/z"));
   CHECK(glob_match("a/**/**", "a/b"));
+  CHECK_FALSE(glob_match("a/**/**", "a"));  // runs of '**' mean one '**'
+  CHECK(glob_match("**/**/b", "b"));
 }
 
 TEST_CASE("glob_match: many '**' do not backtrack exponentially", "[config][glob]") {

@@ -275,3 +275,15 @@ TEST_CASE("variable name rules", "[config][resolve]") {
   CHECK_FALSE(is_reserved_variable("VAULTX"));
   CHECK_FALSE(is_reserved_variable("vaultx_x"));
 }
+
+TEST_CASE("resolve_scopes: a secret listed or matched many times is injected once", "[config][resolve]") {
+  const std::string text = R"([scopes.s]
+secrets = ["aws/**", "aws/admin/key", "aws/*/key", "**", "aws/**", "aws/**/**"]
+)";
+  const auto got = resolve(text, {"s"}, kStored);
+  CHECK(got.size() == kStored.size());
+  // Duplicate stored names count once too.
+  Names twice = kStored;
+  twice.insert(twice.end(), kStored.begin(), kStored.end());
+  CHECK(resolve(text, {"s"}, twice) == got);
+}

@@ -25,6 +25,9 @@ namespace vaultx::config {
 
 // A larger vaultx.toml is refused rather than parsed.
 constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
+// A line with more '.' is refused before toml++ sees it: it bounds how deep
+// tables can nest, which toml++ does not (see check_nesting).
+constexpr std::size_t kMaxDotsPerLine = 256;
 
 struct ScopeSpec {
   std::string name;
@@ -64,8 +67,14 @@ bool is_valid_scope_name(std::string_view name);
 // ASCII, tab, CR or LF (so also NUL and other control bytes).
 Status check_ascii(std::string_view text, std::string_view source_name);
 
+// Errc::usage "FILE:LINE:COLUMN: ..." at the first line holding more than
+// kMaxDotsPerLine '.' (toml++ overflows the stack on dotted keys or table
+// headers nested some 50000 levels deep).
+Status check_nesting(std::string_view text, std::string_view source_name);
+
 // Pure: parse text (file name used in messages). Non-ASCII bytes are refused
-// with file:line:column before toml++ sees anything. Unknown keys and tables
+// with file:line:column before toml++ sees anything, and so are lines with
+// more than kMaxDotsPerLine dots. Unknown keys and tables
 // are errors. All errors are Errc::usage with message "FILE:LINE: what" (and
 // column where known) and a hint saying what to do.
 Result<Config> parse_config(std::string_view text, std::string_view source_name);
