@@ -33,6 +33,8 @@ class ExecCommand final : public Command {
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->default_str("auto");
     app.add_option("COMMAND", command_, "The command and its arguments, after --")->required();
+    // Everything after the first positional belongs to the command, options included.
+    app.positionals_at_end();
   }
 
   int exit_code_for(const Error&) const override { return kExecFailure; }
