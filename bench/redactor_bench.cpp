@@ -1,10 +1,11 @@
 // Throughput of the exec --mask redactor.
 //
-//   vaultx_redactor_bench [--gib N] [--values N] [--binary]
-//       pushes N GiB (default 1) of log-like text, with a value or one of its
-//       encoded forms every ~16 KiB, through the redactor in 64 KiB chunks,
-//       with N (default 50) random values of 20-60 bytes (printable ASCII, or
-//       any byte with --binary), and compares with memcpy of the same chunks.
+//   vaultx_redactor_bench [--gib N] [--values N] [--binary] [--every KIB]
+//       pushes N GiB (default 1) of log-like text through the redactor in
+//       64 KiB chunks, with N (default 50) random values of 20-60 bytes
+//       (printable ASCII, or any byte with --binary), one of them in one of
+//       its forms every KIB KiB of text (default 16; 0: never), and compares
+//       with memcpy of the same chunks. Times are CPU times, best of three.
 //   vaultx_redactor_bench --pipe [--values N] [--binary]
 //       redacts stdin to stdout, to compare a pipeline with plain `cat`.
 //   vaultx_redactor_bench --source
@@ -39,6 +40,7 @@ struct Options {
   double gib = 1;
   std::size_t values = 50;
   bool binary = false;
+  std::size_t every_kib = 16;
   bool pipe = false;
   bool source = false;
 };
@@ -51,6 +53,8 @@ Options parse(int argc, char** argv) {
       options.gib = std::atof(argv[++i]);
     } else if (arg == "--values" && i + 1 < argc) {
       options.values = static_cast<std::size_t>(std::atol(argv[++i]));
+    } else if (arg == "--every" && i + 1 < argc) {
+      options.every_kib = static_cast<std::size_t>(std::atol(argv[++i]));
     } else if (arg == "--binary") {
       options.binary = true;
     } else if (arg == "--pipe") {
@@ -58,7 +62,7 @@ Options parse(int argc, char** argv) {
     } else if (arg == "--source") {
       options.source = true;
     } else {
-      std::fprintf(stderr, "usage: %s [--gib N] [--values N] [--binary] [--pipe | --source]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--gib N] [--values N] [--binary] [--every KIB] [--pipe | --source]\n", argv[0]);
       std::exit(2);
     }
   }
@@ -75,9 +79,10 @@ std::vector<std::string> random_values(const Options& options, std::mt19937_64& 
   return values;
 }
 
-// Log-like lines; every ~16 KiB one value in one of its forms. Returns the text
-// and, in `injected`, how many forms were put in.
-std::string make_source(const std::vector<std::string>& values, std::mt19937_64& rng, std::size_t& injected) {
+// Log-like lines; every `every_kib` KiB one value in one of its forms. Returns
+// the text and, in `injected`, how many forms were put in.
+std::string make_source(const std::vector<std::string>& values, std::size_t every_kib, std::mt19937_64& rng,
+                        std::size_t& injected) {
   static const char* const words[] = {"GET",     "POST",  "/api/v1/items", "status=200", "INFO", "DEBUG",
                                       "request", "user",  "took",          "ms",         "ok",   "cache=miss",
                                       "id=",     "bytes", "upstream",      "retry"};
@@ -98,11 +103,11 @@ std::string make_source(const std::vector<std::string>& values, std::mt19937_64&
       text += words[rng() % std::size(words)];
       if (rng() % 3 == 0) text += std::to_string(rng() % 100000);
     }
-    if (text.size() >= next_injection && !forms.empty()) {
+    if (every_kib != 0 && text.size() >= next_injection && !forms.empty()) {
       const auto& chosen = forms[rng() % forms.size()];
       text += " token=" + chosen[rng() % chosen.size()] + " ";
       ++injected;
-      next_injection = text.size() + 16 * 1024;
+      next_injection = text.size() + every_kib * 1024;
     }
     text += '\n';
   }
@@ -191,7 +196,7 @@ int main(int argc, char** argv) {
   if (options.pipe) return run_pipe(redactor);
 
   std::size_t injected = 0;
-  const std::string source = make_source(values, rng, injected);
+  const std::string source = make_source(values, options.every_kib, rng, injected);
   if (options.source) return write_all(STDOUT_FILENO, as_bytes(source).data(), source.size()) ? 0 : 1;
   std::printf("values %zu (%s), forms %zu, longest %zu bytes, compiled in %.1f ms CPU\n", values.size(),
               options.binary ? "binary" : "printable", redactor.form_count(), redactor.max_holdback(),

@@ -3,8 +3,9 @@
 // of the whole stream.
 //
 // Input: [n][len0][value0]...[len(n-1)][value(n-1)][k][k chunk sizes][stream]
-// with n = 1 + byte % 4 values of byte % 12 bytes (so some are too short to
-// mask), and chunk sizes 1 + byte % 32, repeated over the stream.
+// with n = 1 + byte % 4 values of byte % 24 bytes (some too short to mask),
+// and k = byte % 8 chunk sizes 1 + byte % 32, repeated over the stream (k = 0:
+// one byte at a time).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -105,7 +106,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::string key;
   const std::size_t count = 1 + in.byte() % 4;
   for (std::size_t v = 0; v < count; ++v) {
-    const std::size_t length = in.byte() % 12;
+    const std::size_t length = in.byte() % 24;
     values.emplace_back("v" + std::to_string(v), in.bytes(length));
     key += static_cast<char>(values.back().second.size());
     key += values.back().second;
