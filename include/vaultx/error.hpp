@@ -16,6 +16,7 @@ enum class Errc {
   integrity,  // tampered, corrupt, rolled back                 -> exit 4
   not_found,  // no such secret / store / scope                 -> exit 5
   exists,     // refusing to overwrite something                -> exit 1
+  denied,     // a policy refused it (command binding, capability) -> exit 1
 };
 
 struct Error {

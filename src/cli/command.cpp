@@ -31,7 +31,8 @@ int exit_code_for_errc(Errc code) {
     case Errc::integrity: return 4;
     case Errc::not_found: return 5;
     case Errc::failure:
-    case Errc::exists: return 1;
+    case Errc::exists:
+    case Errc::denied: return 1;
   }
   return 1;
 }
