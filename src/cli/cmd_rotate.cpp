@@ -28,7 +28,14 @@ class RotateCommand final : public Command {
     if (!expires_.empty()) {
       VAULTX_ASSIGN(options.expires, parse_expiry(expires_));
     }
-    VAULTX_ASSIGN(auto vault, ctx.unlock());
+    const audit::AuditEvent event{.op = "rotate", .names = {name_}};
+    VAULTX_ASSIGN(auto vault, ctx.unlock(event));
+    VAULTX_TRY(ctx.recorded(event, rotate(vault, options)));
+    return 0;
+  }
+
+ private:
+  Status rotate(store::Vault& vault, const store::PutOptions& options) {
     if (!vault.contains(name_)) VAULTX_TRY(vault.get(name_));  // the not-found error, before reading a value
     VAULTX_ASSIGN(auto value, input_.read(name_));
     VAULTX_ASSIGN(auto outcome, vault.put(name_, value, options));
@@ -36,10 +43,9 @@ class RotateCommand final : public Command {
       return Error(Errc::failure, "the new value of '" + name_ + "' is the same as the current one",
                    "a rotation needs a new credential; try --generate");
     }
-    return 0;
+    return {};
   }
 
- private:
   std::string name_;
   std::string expires_;
   ValueInput input_;
