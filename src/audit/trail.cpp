@@ -185,46 +185,84 @@ Result<AuditRecord> AuditTrail::append(const AuditEvent& event, const secure::Se
   return record;
 }
 
-Result<std::string> AuditTrail::read_text() const {
+Status AuditTrail::scan_lines(const std::function<bool(std::string_view, bool)>& visit) const {
   FileHandle fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
   if (fd.get() < 0) {
-    if (errno == ENOENT) return std::string();
+    if (errno == ENOENT) return {};
     if (errno == ELOOP) return Error(Errc::integrity, "audit trail " + path_.string() + " is a symbolic link");
     return io_error("cannot open the", path_, errno);
   }
   VAULTX_TRY(lock(fd.get(), LOCK_SH, path_));
-  VAULTX_ASSIGN(const auto size, regular_file_size(fd.get(), path_));
-  std::string text(static_cast<std::size_t>(size), '\0');
-  VAULTX_TRY(read_exact(fd.get(), 0, text, path_));
-  return text;
+  VAULTX_TRY(regular_file_size(fd.get(), path_));
+  // Whole lines are handed out as they arrive; a partial one waits in
+  // `buffer` for the next chunk. Memory stays bounded by chunk + longest line.
+  constexpr std::size_t kChunk = 1 << 20;
+  std::string buffer;
+  while (true) {
+    const std::size_t kept = buffer.size();
+    buffer.resize(kept + kChunk);
+    const ssize_t n = ::read(fd.get(), buffer.data() + kept, kChunk);
+    if (n < 0) {
+      if (errno == EINTR) {
+        buffer.resize(kept);
+        continue;
+      }
+      return io_error("cannot read the", path_, errno);
+    }
+    buffer.resize(kept + static_cast<std::size_t>(n));
+    if (n == 0) break;
+    std::size_t pos = 0;
+    for (std::size_t end; (end = buffer.find('\n', pos)) != std::string::npos; pos = end + 1) {
+      if (!visit(std::string_view(buffer).substr(pos, end - pos), true)) return {};
+    }
+    buffer.erase(0, pos);
+    // A "line" this long is no record; the decoder says so and the scan ends.
+    if (buffer.size() > format::kMaxAuditLineBytes) {
+      visit(buffer, true);
+      return {};
+    }
+  }
+  if (!buffer.empty()) visit(buffer, false);
+  return {};
+}
+
+Status AuditTrail::for_each(const std::function<bool(const AuditRecord&)>& visit) const {
+  std::optional<Error> error;
+  std::size_t line = 0;
+  VAULTX_TRY(scan_lines([&](std::string_view text, bool complete) {
+    ++line;
+    auto record = complete ? format::decode_audit_record(text)
+                           : Result<AuditRecord>(Error(Errc::integrity, "incomplete last line (no newline)"));
+    if (!record) {
+      error = Error(Errc::integrity,
+                    "audit trail " + path_.string() + " line " + std::to_string(line) + ": " + record.error().message,
+                    "run 'vaultx audit verify' to check the whole trail");
+      return false;
+    }
+    return visit(*record);
+  }));
+  if (error) return std::move(*error);
+  return {};
 }
 
 Result<std::vector<AuditRecord>> AuditTrail::read_all() const {
-  VAULTX_ASSIGN(const auto text, read_text());
   std::vector<AuditRecord> records;
-  std::size_t pos = 0;
-  std::size_t line = 0;
-  while (pos < text.size()) {
-    ++line;
-    const std::size_t end = text.find('\n', pos);
-    const std::string_view view = std::string_view(text).substr(pos, end == std::string::npos ? end : end - pos);
-    auto record = end == std::string::npos ? Result<AuditRecord>(Error(Errc::integrity, "incomplete last line"))
-                                           : format::decode_audit_record(view);
-    if (!record) {
-      return Error(Errc::integrity,
-                   "audit trail " + path_.string() + " line " + std::to_string(line) + ": " + record.error().message,
-                   "run 'vaultx audit verify' to check the whole trail");
-    }
-    records.push_back(std::move(*record));
-    pos = end + 1;
-  }
+  VAULTX_TRY(for_each([&records](const AuditRecord& r) {
+    records.push_back(r);
+    return true;
+  }));
   return records;
 }
 
 Result<VerifyReport> AuditTrail::verify(const secure::SecretBytes* audit_key,
                                         const std::optional<format::AuditHead>& expected_head) const {
-  VAULTX_ASSIGN(const auto text, read_text());
-  return verify_trail_text(text, store_id_, audit_key, expected_head);
+  TrailVerifier verifier(store_id_, audit_key, expected_head);
+  VAULTX_TRY(scan_lines([&verifier](std::string_view line, bool complete) {
+    if (complete) return verifier.add_line(line);
+    verifier.add_incomplete_line();
+    return false;
+  }));
+  return verifier.finish();
 }
 
 Result<format::AuditHead> AuditTrail::head() const {

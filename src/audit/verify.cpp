@@ -9,10 +9,6 @@ namespace {
 using format::AuditHash;
 using format::AuditHead;
 
-VerifyProblem problem_at(Problem kind, std::size_t line, std::optional<std::uint64_t> seq, std::string detail) {
-  return VerifyProblem{kind, line, seq, std::move(detail)};
-}
-
 std::string chain_detail(std::uint64_t seq, std::uint64_t expected_seq) {
   std::string detail = "its chain hash does not follow from the record before: it was edited, inserted or "
                        "reordered, or a record before it was deleted";
@@ -21,13 +17,6 @@ std::string chain_detail(std::uint64_t seq, std::uint64_t expected_seq) {
   }
   return detail;
 }
-
-// The walk's state between lines.
-struct Walk {
-  AuditHash previous;
-  std::uint64_t expected_seq = 1;
-  std::size_t line = 0;
-};
 
 }  // namespace
 
@@ -43,83 +32,78 @@ std::string_view problem_name(Problem problem) {
   return "problem";
 }
 
-VerifyReport verify_trail_text(std::string_view text, const format::StoreId& store_id,
-                               const secure::SecretBytes* audit_key, const std::optional<AuditHead>& expected) {
-  VerifyReport report;
-  report.macs_verified = audit_key != nullptr;
-  Walk walk{format::audit_genesis(store_id)};
-  report.head = AuditHead{0, walk.previous};
-  if (expected && expected->seq == 0) {
-    if (!format::audit_hash_equal(expected->hash, walk.previous)) {
-      report.problem = problem_at(Problem::head_mismatch, 0, 0, "the checkpoint's hash is not H_0 of this store");
-      return report;
+TrailVerifier::TrailVerifier(const format::StoreId& store_id, const secure::SecretBytes* audit_key,
+                             std::optional<AuditHead> expected_head)
+    : key_(audit_key), expected_(std::move(expected_head)), previous_(format::audit_genesis(store_id)) {
+  report_.macs_verified = key_ != nullptr;
+  report_.head = AuditHead{0, previous_};
+  if (expected_ && expected_->seq == 0) {
+    if (format::audit_hash_equal(expected_->hash, previous_)) {
+      report_.head_checked = true;
+    } else {
+      fail(Problem::head_mismatch, 0, "the checkpoint's hash is not H_0 of this store");
     }
-    report.head_checked = true;
   }
+}
 
-  std::size_t pos = 0;
-  while (pos < text.size()) {
-    ++walk.line;
-    const std::size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) {
-      report.problem = problem_at(Problem::malformed, walk.line, std::nullopt,
-                                  "the last line is incomplete (no newline): a write was cut short or the file "
-                                  "was truncated");
-      return report;
-    }
-    const std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
+bool TrailVerifier::fail(Problem kind, std::optional<std::uint64_t> seq, std::string detail) {
+  if (!report_.problem) report_.problem = VerifyProblem{kind, line_, seq, std::move(detail)};
+  return false;
+}
 
-    auto record = format::decode_audit_record(line);
-    if (!record) {
-      report.problem = problem_at(Problem::malformed, walk.line, std::nullopt, record.error().message);
-      return report;
-    }
-    const AuditHash chain = format::audit_chain_next(walk.previous, format::audit_body_of(line));
-    if (!format::audit_hash_equal(chain, record->chain)) {
-      report.problem = problem_at(Problem::chain_broken, walk.line, record->seq,
-                                  chain_detail(record->seq, walk.expected_seq));
-      return report;
-    }
-    if (audit_key != nullptr && record->mac) {
-      if (!format::audit_hash_equal(format::audit_mac(audit_key->span(), chain), *record->mac)) {
-        report.problem = problem_at(Problem::bad_mac, walk.line, record->seq,
-                                    "its MAC does not match: the trail was rewritten from here on by someone "
-                                    "without the store's key");
-        return report;
-      }
-      ++report.macs_checked;
-      report.unauthenticated_tail = 0;
-    } else if (audit_key != nullptr) {
-      ++report.unauthenticated_tail;
-    }
-    if (record->seq != walk.expected_seq) {
-      report.problem = problem_at(Problem::seq_gap, walk.line, record->seq,
-                                  "seq " + std::to_string(record->seq) + " where " +
-                                      std::to_string(walk.expected_seq) + " was expected");
-      return report;
-    }
-    if (expected && expected->seq == record->seq) {
-      if (!format::audit_hash_equal(expected->hash, chain)) {
-        report.problem = problem_at(Problem::head_mismatch, walk.line, record->seq,
-                                    "its hash differs from the checkpoint: the trail up to it was rewritten");
-        return report;
-      }
-      report.head_checked = true;
-    }
-    walk.previous = chain;
-    ++walk.expected_seq;
-    ++report.records;
-    report.head = AuditHead{record->seq, chain};
+bool TrailVerifier::add_line(std::string_view line) {
+  if (report_.problem) return false;
+  ++line_;
+  auto record = format::decode_audit_record(line);
+  if (!record) return fail(Problem::malformed, std::nullopt, record.error().message);
+  const std::uint64_t expected_seq = report_.records + 1;
+  const AuditHash chain = format::audit_chain_next(previous_, format::audit_body_of(line));
+  if (!format::audit_hash_equal(chain, record->chain)) {
+    return fail(Problem::chain_broken, record->seq, chain_detail(record->seq, expected_seq));
   }
-
-  if (expected && !report.head_checked) {
-    report.problem = problem_at(Problem::truncated, walk.line + 1, expected->seq,
-                                "the trail ends at seq " + std::to_string(report.records) +
-                                    ", before the checkpoint's seq " + std::to_string(expected->seq) +
-                                    ": records were deleted from its end");
+  if (key_ != nullptr && record->mac) {
+    if (!format::audit_hash_equal(format::audit_mac(key_->span(), chain), *record->mac)) {
+      return fail(Problem::bad_mac, record->seq,
+                  "its MAC does not match: the trail was rewritten from here on by someone without the "
+                  "store's key");
+    }
+    ++report_.macs_checked;
+    report_.unauthenticated_tail = 0;
+  } else if (key_ != nullptr) {
+    ++report_.unauthenticated_tail;
   }
-  return report;
+  if (record->seq != expected_seq) {
+    return fail(Problem::seq_gap, record->seq,
+                "seq " + std::to_string(record->seq) + " where " + std::to_string(expected_seq) + " was expected");
+  }
+  if (expected_ && expected_->seq == record->seq) {
+    if (!format::audit_hash_equal(expected_->hash, chain)) {
+      return fail(Problem::head_mismatch, record->seq,
+                  "its hash differs from the checkpoint: the trail up to it was rewritten");
+    }
+    report_.head_checked = true;
+  }
+  previous_ = chain;
+  ++report_.records;
+  report_.head = AuditHead{record->seq, chain};
+  return true;
+}
+
+void TrailVerifier::add_incomplete_line() {
+  if (report_.problem) return;
+  ++line_;
+  fail(Problem::malformed, std::nullopt,
+       "the last line is incomplete (no newline): a write was cut short or the file was truncated");
+}
+
+VerifyReport TrailVerifier::finish() {
+  if (!report_.problem && expected_ && !report_.head_checked) {
+    ++line_;
+    fail(Problem::truncated, expected_->seq,
+         "the trail ends at seq " + std::to_string(report_.records) + ", before the checkpoint's seq " +
+             std::to_string(expected_->seq) + ": records were deleted from its end");
+  }
+  return report_;
 }
 
 }  // namespace vaultx::audit

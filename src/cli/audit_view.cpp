@@ -98,43 +98,34 @@ void append_audit_json(std::string& out, const AuditRecord& r) {
   out += "}\n";
 }
 
-std::string render_audit_table(const std::vector<const AuditRecord*>& records) {
-  if (records.empty()) return {};
-  struct Row {
-    std::string seq, user, detail;
-  };
-  std::vector<Row> rows;
-  rows.reserve(records.size());
-  std::size_t seq_width = 3, user_width = 4, op_width = 2;
-  for (const auto* r : records) {
-    rows.push_back({std::to_string(r->seq), terminal_safe(r->user), details(*r)});
-    seq_width = std::max(seq_width, rows.back().seq.size());
-    user_width = std::max(user_width, rows.back().user.size());
-    op_width = std::max(op_width, r->op.size());
-  }
+void AuditTable::add(const AuditRecord& r) {
+  rows_.push_back({std::to_string(r.seq), format::format_rfc3339(r.time), terminal_safe(r.user), r.op,
+                   std::string(format::outcome_name(r.outcome)), details(r)});
+  seq_width_ = std::max(seq_width_, rows_.back().seq.size());
+  user_width_ = std::max(user_width_, rows_.back().user.size());
+  op_width_ = std::max(op_width_, r.op.size());
+}
+
+std::string AuditTable::render() const {
+  if (rows_.empty()) return {};
   std::string out;
   auto cell = [&out](std::string_view text, std::size_t width) {
     out += text;
     out.append(width > text.size() ? width - text.size() : 0, ' ');
     out += "  ";
   };
-  auto row = [&](std::string_view seq, std::string_view time, std::string_view user, std::string_view op,
-                 std::string_view outcome, std::string_view detail) {
-    cell(seq, seq_width);
-    cell(time, 20);
-    cell(user, user_width);
-    cell(op, op_width);
-    cell(outcome, 7);
-    out += detail;
+  auto line = [&](const Row& row) {
+    cell(row.seq, seq_width_);
+    cell(row.time, 20);
+    cell(row.user, user_width_);
+    cell(row.op, op_width_);
+    cell(row.outcome, 7);
+    out += row.details;
     while (out.back() == ' ') out.pop_back();
     out += '\n';
   };
-  row("SEQ", "TIME", "USER", "OP", "OUTCOME", "DETAILS");
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    const auto& r = *records[i];
-    row(rows[i].seq, format::format_rfc3339(r.time), rows[i].user, r.op, format::outcome_name(r.outcome),
-        rows[i].detail);
-  }
+  line(Row{"SEQ", "TIME", "USER", "OP", "OUTCOME", "DETAILS"});
+  for (const auto& row : rows_) line(row);
   return out;
 }
 

@@ -14,7 +14,20 @@ namespace vaultx::cli {
 //  ["scope":"a,b","scopes":[..],] ["prefix":..,] ["command":..,] ["status":..,] "chain":..,"mac":..|null}
 void append_audit_json(std::string& out, const format::AuditRecord& record);
 
-// SEQ  TIME  USER  OP  OUTCOME  DETAILS, columns sized to fit; empty when there are no records.
-std::string render_audit_table(const std::vector<const format::AuditRecord*>& records);
+// SEQ  TIME  USER  OP  OUTCOME  DETAILS, columns sized to fit. Keeps only the
+// rendered cells of each row, so a long trail costs little memory.
+class AuditTable {
+ public:
+  void add(const format::AuditRecord& record);
+  // Empty when no row was added.
+  [[nodiscard]] std::string render() const;
+
+ private:
+  struct Row {
+    std::string seq, time, user, op, outcome, details;
+  };
+  std::vector<Row> rows_;
+  std::size_t seq_width_ = 3, user_width_ = 4, op_width_ = 2;
+};
 
 }  // namespace vaultx::cli

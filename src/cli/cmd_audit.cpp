@@ -62,26 +62,30 @@ class AuditCommand final : public Command {
                      "write it like 2027-01-31 or 2027-01-31T12:00:00Z");
       }
     }
-    VAULTX_ASSIGN(const auto records, trail.read_all());
-    std::vector<const format::AuditRecord*> shown;
-    for (const auto& r : records) {
-      if (since && r.time < *since) continue;
-      if (!op_filter_.empty() && r.op != op_filter_) continue;
-      if (!name_filter_.empty() && std::find(r.names.begin(), r.names.end(), name_filter_) == r.names.end()) continue;
-      shown.push_back(&r);
-    }
-    if (!json_) {
-      VAULTX_TRY(write_stdout(render_audit_table(shown)));
+    auto shown = [&](const format::AuditRecord& r) {
+      return (!since || r.time >= *since) && (op_filter_.empty() || r.op == op_filter_) &&
+             (name_filter_.empty() || std::find(r.names.begin(), r.names.end(), name_filter_) != r.names.end());
+    };
+    if (!json_) {  // the table sizes its columns to every row shown
+      AuditTable table;
+      VAULTX_TRY(trail.for_each([&](const format::AuditRecord& r) {
+        if (shown(r)) table.add(r);
+        return true;
+      }));
+      VAULTX_TRY(write_stdout(table.render()));
       return 0;
     }
+    // JSON streams: constant memory however long the trail.
     std::string out;
-    for (const auto* r : shown) {
-      append_audit_json(out, *r);
-      if (out.size() > 1 << 16) {  // bounded memory for long trails
-        VAULTX_TRY(write_stdout(out));
-        out.clear();
-      }
-    }
+    Status written;
+    VAULTX_TRY(trail.for_each([&](const format::AuditRecord& r) {
+      if (shown(r)) append_audit_json(out, r);
+      if (out.size() < (1 << 16)) return true;
+      written = write_stdout(out);
+      out.clear();
+      return written.ok();
+    }));
+    VAULTX_TRY(written);
     VAULTX_TRY(write_stdout(out));
     return 0;
   }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,12 +75,29 @@ struct VerifyReport {
   [[nodiscard]] bool intact() const { return !problem; }
 };
 
-// Walks the text of a trail: each line decodes, chains from H_0 of `store_id`,
-// counts seq from 1, carries a valid MAC when `audit_key` is given, and the
-// record at `expected_head`'s seq has its hash. Stops at the first problem.
-VerifyReport verify_trail_text(std::string_view text, const format::StoreId& store_id,
-                               const secure::SecretBytes* audit_key,
-                               const std::optional<format::AuditHead>& expected_head);
+// Checks a trail one line at a time: each line decodes, chains from H_0 of
+// the store, counts seq from 1, carries a valid MAC when a key is given, and
+// the record at the expected head's seq has its hash. Stops at the first problem.
+class TrailVerifier {
+ public:
+  TrailVerifier(const format::StoreId& store_id, const secure::SecretBytes* audit_key,
+                std::optional<format::AuditHead> expected_head);
+  // One complete line, without its LF. False once a problem has been found.
+  bool add_line(std::string_view line);
+  // Bytes after the last LF: a write cut short, or a truncated file.
+  void add_incomplete_line();
+  // The report, including a checkpoint the trail never reached.
+  VerifyReport finish();
+
+ private:
+  bool fail(Problem kind, std::optional<std::uint64_t> seq, std::string detail);
+
+  const secure::SecretBytes* key_;
+  std::optional<format::AuditHead> expected_;
+  format::AuditHash previous_;
+  std::size_t line_ = 0;
+  VerifyReport report_;
+};
 
 class AuditTrail {
  public:
@@ -95,6 +113,9 @@ class AuditTrail {
   // Every record, in order; empty if there is no trail yet. Errc::integrity
   // naming the line if one does not decode.
   Result<std::vector<format::AuditRecord>> read_all() const;
+  // The same, one record at a time in constant memory; stops early when
+  // `visit` returns false.
+  Status for_each(const std::function<bool(const format::AuditRecord&)>& visit) const;
   Result<VerifyReport> verify(const secure::SecretBytes* audit_key,
                               const std::optional<format::AuditHead>& expected_head) const;
   // The last record's seq and chain hash, or 0 and H_0 for an empty trail.
@@ -104,7 +125,10 @@ class AuditTrail {
   AuditTrail(fs::path state_dir, fs::path path, format::StoreId store_id)
       : state_dir_(std::move(state_dir)), path_(std::move(path)), store_id_(store_id) {}
 
-  Result<std::string> read_text() const;
+  // Feeds every line to `visit(line, complete)`, reading in chunks under a
+  // shared lock; `complete` is false for bytes after the last LF. Stops
+  // when `visit` returns false. Nothing to do if there is no trail yet.
+  Status scan_lines(const std::function<bool(std::string_view, bool)>& visit) const;
 
   fs::path state_dir_;
   fs::path path_;
