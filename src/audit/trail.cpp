@@ -18,21 +18,7 @@ namespace vaultx::audit {
 namespace {
 
 using format::AuditRecord;
-
-// A descriptor closed (and so unlocked) on scope exit.
-class FileHandle {
- public:
-  explicit FileHandle(int fd) : fd_(fd) {}
-  FileHandle(const FileHandle&) = delete;
-  FileHandle& operator=(const FileHandle&) = delete;
-  ~FileHandle() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  [[nodiscard]] int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using store::UniqueFd;
 
 Error io_error(const std::string& what, const fs::path& path, int err) {
   return Error(Errc::failure, what + " audit trail " + path.string() + ": " + store::describe_errno(err));
@@ -62,18 +48,6 @@ Status read_exact(int fd, std::uint64_t offset, std::span<char> out, const fs::p
     }
     if (n == 0) return Error(Errc::failure, "audit trail " + path.string() + " shrank while being read");
     got += static_cast<std::size_t>(n);
-  }
-  return {};
-}
-
-Status write_all(int fd, std::string_view data, const fs::path& path) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return io_error("cannot write to the", path, errno);
-    }
-    data.remove_prefix(static_cast<std::size_t>(n));
   }
   return {};
 }
@@ -162,7 +136,7 @@ Result<AuditRecord> AuditTrail::append(const AuditEvent& event, const secure::Se
   VAULTX_TRY(validate_audit_record(record));
   VAULTX_TRY(store::ensure_private_directory(state_dir_));
   VAULTX_TRY(store::ensure_private_directory(path_.parent_path()));
-  FileHandle fd(::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600));
+  UniqueFd fd(::open(path_.c_str(), O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600));
   if (fd.get() < 0) return io_error("cannot open the", path_, errno);
   VAULTX_TRY(lock(fd.get(), LOCK_EX, path_));
   VAULTX_ASSIGN(const auto size, regular_file_size(fd.get(), path_));
@@ -175,7 +149,7 @@ Result<AuditRecord> AuditTrail::append(const AuditEvent& event, const secure::Se
   if (audit_key != nullptr) record.mac = format::audit_mac(audit_key->span(), record.chain);
 
   const std::string line = format::encode_audit_record(record) + "\n";
-  auto written = write_all(fd.get(), line, path_);
+  auto written = store::write_all(fd.get(), line, path_);
   if (written && ::fsync(fd.get()) != 0) written = io_error("cannot fsync the", path_, errno);
   if (!written) {
     // Leave no half line behind: it would stop every later append.
@@ -186,7 +160,7 @@ Result<AuditRecord> AuditTrail::append(const AuditEvent& event, const secure::Se
 }
 
 Status AuditTrail::scan_lines(const std::function<bool(std::string_view, bool)>& visit) const {
-  FileHandle fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
+  UniqueFd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
   if (fd.get() < 0) {
     if (errno == ENOENT) return {};
     if (errno == ELOOP) return Error(Errc::integrity, "audit trail " + path_.string() + " is a symbolic link");
@@ -266,7 +240,7 @@ Result<VerifyReport> AuditTrail::verify(const secure::SecretBytes* audit_key,
 }
 
 Result<format::AuditHead> AuditTrail::head() const {
-  FileHandle fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
+  UniqueFd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
   if (fd.get() < 0) {
     if (errno == ENOENT) return format::AuditHead{0, format::audit_genesis(store_id_)};
     return io_error("cannot open the", path_, errno);
