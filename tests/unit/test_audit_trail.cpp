@@ -89,6 +89,15 @@ audit::VerifyReport verify(const AuditTrail& trail, bool with_key = true,
   return *report;
 }
 
+// The report names `kind` at `line`, with `seq` when given.
+void check_problem(const audit::VerifyReport& report, Problem kind, std::size_t line,
+                   std::optional<std::uint64_t> seq = std::nullopt) {
+  REQUIRE(report.problem);
+  CHECK(report.problem->kind == kind);
+  CHECK(report.problem->line == line);
+  if (seq) CHECK(report.problem->seq == seq);
+}
+
 // Rewrites records from line `from` (1-based) on so that the chain holds, as
 // someone without the key could: new chain hashes, MACs left as they were.
 void rechain(const AuditTrail& trail, std::size_t from) {
@@ -181,45 +190,28 @@ TEST_CASE("verify names the first edited, deleted, inserted or swapped record", 
     lines[2].replace(pos, 8, "secret/9");
     write_lines(trail.path(), lines);
     const auto report = verify(trail);
-    REQUIRE(report.problem);
-    CHECK(report.problem->kind == Problem::chain_broken);
-    CHECK(report.problem->line == 3);
-    CHECK(report.problem->seq == 3);
+    check_problem(report, Problem::chain_broken, 3, 3);
     CHECK(report.records == 2);
   }
   SECTION("deleted") {
     lines.erase(lines.begin() + 1);
     write_lines(trail.path(), lines);
-    const auto report = verify(trail);
-    REQUIRE(report.problem);
-    CHECK(report.problem->kind == Problem::chain_broken);
-    CHECK(report.problem->line == 2);
-    CHECK(report.problem->seq == 3);
+    check_problem(verify(trail), Problem::chain_broken, 2, 3);
   }
   SECTION("inserted") {
     lines.insert(lines.begin() + 2, lines[1]);
     write_lines(trail.path(), lines);
-    const auto report = verify(trail);
-    REQUIRE(report.problem);
-    CHECK(report.problem->kind == Problem::chain_broken);
-    CHECK(report.problem->line == 3);
+    check_problem(verify(trail), Problem::chain_broken, 3);
   }
   SECTION("swapped") {
     std::swap(lines[1], lines[2]);
     write_lines(trail.path(), lines);
-    const auto report = verify(trail);
-    REQUIRE(report.problem);
-    CHECK(report.problem->kind == Problem::chain_broken);
-    CHECK(report.problem->line == 2);
-    CHECK(report.problem->seq == 3);
+    check_problem(verify(trail), Problem::chain_broken, 2, 3);
   }
   SECTION("not a record") {
     lines[3] = "garbage";
     write_lines(trail.path(), lines);
-    const auto report = verify(trail);
-    REQUIRE(report.problem);
-    CHECK(report.problem->kind == Problem::malformed);
-    CHECK(report.problem->line == 4);
+    check_problem(verify(trail), Problem::malformed, 4);
     CHECK_FALSE(trail.read_all());
   }
 }
@@ -233,10 +225,7 @@ TEST_CASE("An edit re-chained without the key fails the first MAC from there on"
   rechain(trail, 2);
 
   CHECK(verify(trail, false).intact());  // the chain alone cannot tell
-  const auto report = verify(trail);
-  REQUIRE(report.problem);
-  CHECK(report.problem->kind == Problem::bad_mac);
-  CHECK(report.problem->line == 2);
+  check_problem(verify(trail), Problem::bad_mac, 2);
 }
 
 TEST_CASE("Records after the last MAC can be rewritten; a head checkpoint catches it", "[audit_trail]") {
@@ -253,11 +242,7 @@ TEST_CASE("Records after the last MAC can be rewritten; a head checkpoint catche
   rechain(trail, 3);
 
   CHECK(verify(trail).intact());  // the documented limit
-  const auto report = verify(trail, true, *checkpoint);
-  REQUIRE(report.problem);
-  CHECK(report.problem->kind == Problem::head_mismatch);
-  CHECK(report.problem->line == 4);
-  CHECK(report.problem->seq == 4);
+  check_problem(verify(trail, true, *checkpoint), Problem::head_mismatch, 4, 4);
 }
 
 TEST_CASE("verify with a head catches truncation and a wrong hash", "[audit_trail]") {
@@ -272,18 +257,12 @@ TEST_CASE("verify with a head catches truncation and a wrong hash", "[audit_trai
     lines.resize(3);
     write_lines(trail.path(), lines);
     CHECK(verify(trail).intact());  // losing the newest records is invisible without a checkpoint
-    const auto report = verify(trail, true, *head);
-    REQUIRE(report.problem);
-    CHECK(report.problem->kind == Problem::truncated);
-    CHECK(report.problem->seq == 5);
+    check_problem(verify(trail, true, *head), Problem::truncated, 4, 5);
   }
   SECTION("bad hash") {
     auto wrong = *head;
     wrong.hash[0] ^= 1;
-    const auto report = verify(trail, true, wrong);
-    REQUIRE(report.problem);
-    CHECK(report.problem->kind == Problem::head_mismatch);
-    CHECK(report.problem->line == 5);
+    check_problem(verify(trail, true, wrong), Problem::head_mismatch, 5);
   }
   SECTION("an older head still matches after more appends") {
     const auto k = key();
@@ -300,9 +279,7 @@ TEST_CASE("verify with another key fails the first MAC", "[audit_trail]") {
   const auto other = key(0x43);
   const auto report = trail.verify(&other, std::nullopt);
   REQUIRE(report);
-  REQUIRE(report->problem);
-  CHECK(report->problem->kind == Problem::bad_mac);
-  CHECK(report->problem->line == 1);
+  check_problem(*report, Problem::bad_mac, 1);
 }
 
 TEST_CASE("A trail of another store does not verify", "[audit_trail]") {
@@ -310,10 +287,7 @@ TEST_CASE("A trail of another store does not verify", "[audit_trail]") {
   const auto trail = make_trail(dir, 2);
   const auto other = AuditTrail::for_store(dir.path(), store_id(9));
   fs::copy_file(trail.path(), other.path());
-  const auto report = verify(other);
-  REQUIRE(report.problem);
-  CHECK(report.problem->kind == Problem::chain_broken);
-  CHECK(report.problem->line == 1);
+  check_problem(verify(other), Problem::chain_broken, 1);
 }
 
 TEST_CASE("verify reports a seq gap in an intact chain", "[audit_trail]") {
@@ -326,11 +300,7 @@ TEST_CASE("verify reports a seq gap in an intact chain", "[audit_trail]") {
   lines[2] = format::encode_audit_record(*r);
   write_lines(trail.path(), lines);
   rechain(trail, 3);
-  const auto report = verify(trail);
-  REQUIRE(report.problem);
-  CHECK(report.problem->kind == Problem::seq_gap);
-  CHECK(report.problem->line == 3);
-  CHECK(report.problem->seq == 7);
+  check_problem(verify(trail), Problem::seq_gap, 3, 7);
 }
 
 TEST_CASE("A torn last line is reported and stops appends", "[audit_trail]") {
@@ -340,10 +310,7 @@ TEST_CASE("A torn last line is reported and stops appends", "[audit_trail]") {
     std::ofstream out(trail.path(), std::ios::app);
     out << "v1 seq=3 time=";
   }
-  const auto report = verify(trail);
-  REQUIRE(report.problem);
-  CHECK(report.problem->kind == Problem::malformed);
-  CHECK(report.problem->line == 3);
+  check_problem(verify(trail), Problem::malformed, 3);
   const auto k = key();
   const auto appended = trail.append(event("get"), &k);
   REQUIRE_FALSE(appended);
