@@ -32,6 +32,8 @@ class AuditCommand final : public Command {
     verify_->add_option("--head", head_option_, "A checkpoint printed earlier by 'vaultx audit head'")
         ->type_name("SEQ:HASH");
     head_ = app.add_subcommand("head", "Print SEQ:HASH of the last record, to keep where the trail's writers cannot");
+    verify_->group("Subcommands");
+    head_->group("Subcommands");
     app.require_subcommand(0, 1);
   }
 
