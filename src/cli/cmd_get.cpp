@@ -20,8 +20,9 @@ class GetCommand final : public Command {
 
   Result<int> run(Context& ctx) override {
     VAULTX_TRY(format::validate_secret_name(name_));
-    VAULTX_ASSIGN(auto vault, ctx.unlock());
-    VAULTX_ASSIGN(auto secret, vault->get(name_));
+    const audit::AuditEvent event{.op = "get", .names = {name_}};
+    VAULTX_ASSIGN(auto vault, ctx.unlock(event));
+    VAULTX_ASSIGN(auto secret, ctx.recorded(event, vault->get(name_)));
     VAULTX_TRY(write_stdout(secret.value.view()));
     if (!raw_) VAULTX_TRY(write_stdout("\n"));
     return 0;

@@ -68,8 +68,9 @@ class LsCommand final : public Command {
     std::string_view prefix = prefix_;
     while (prefix.ends_with('/')) prefix.remove_suffix(1);
     if (!prefix.empty()) VAULTX_TRY(format::validate_secret_name(prefix));
-    VAULTX_ASSIGN(auto vault, ctx.unlock());
-    VAULTX_ASSIGN(auto listing, vault->list(prefix));
+    const audit::AuditEvent event{.op = "ls", .prefix = std::string(prefix)};
+    VAULTX_ASSIGN(auto vault, ctx.unlock(event));
+    VAULTX_ASSIGN(auto listing, ctx.recorded(event, vault->list(prefix)));
     const auto now = format::now_utc();
     if (json_) {
       VAULTX_TRY(write_stdout(render_json(listing.entries, now)));

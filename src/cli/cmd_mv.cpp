@@ -22,8 +22,9 @@ class MvCommand final : public Command {
   Result<int> run(Context& ctx) override {
     VAULTX_TRY(format::validate_secret_name(from_));
     VAULTX_TRY(format::validate_secret_name(to_));
-    VAULTX_ASSIGN(auto vault, ctx.unlock());
-    VAULTX_TRY(vault->rename(from_, to_, force_));
+    const audit::AuditEvent event{.op = "mv", .names = {from_, to_}};
+    VAULTX_ASSIGN(auto vault, ctx.unlock(event));
+    VAULTX_TRY(ctx.recorded(event, vault->rename(from_, to_, force_)));
     return 0;
   }
 

@@ -20,14 +20,19 @@ class PasswdCommand final : public Command {
     VAULTX_ASSIGN(auto store, ctx.open_store());
     VAULTX_ASSIGN(auto current, store.passphrase_kdf());
     VAULTX_ASSIGN(auto params, kdf_.apply(current));
-    VAULTX_ASSIGN(auto vault, ctx.unlock_vault());
-    VAULTX_ASSIGN(auto passphrase, Context::new_passphrase(env::kNewPassphraseFile, env::kNewPassphrase,
-                                                           "New passphrase: "));
-    VAULTX_TRY(vault.change_passphrase(passphrase, params));
+    const audit::AuditEvent event{.op = "passwd"};
+    VAULTX_ASSIGN(auto vault, ctx.unlock_vault(event));
+    VAULTX_TRY(ctx.recorded(event, change(vault, params)));
     return 0;
   }
 
  private:
+  static Status change(store::Vault& vault, const crypto::KdfParams& params) {
+    VAULTX_ASSIGN(auto passphrase, Context::new_passphrase(env::kNewPassphraseFile, env::kNewPassphrase,
+                                                           "New passphrase: "));
+    return vault.change_passphrase(passphrase, params);
+  }
+
   KdfOptions kdf_;
 };
 

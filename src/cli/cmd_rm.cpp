@@ -19,8 +19,11 @@ class RmCommand final : public Command {
 
   Result<int> run(Context& ctx) override {
     for (const auto& n : names_) VAULTX_TRY(format::validate_secret_name(n));
-    VAULTX_ASSIGN(auto vault, ctx.unlock());
-    for (const auto& n : names_) VAULTX_TRY(vault->remove(n));
+    VAULTX_ASSIGN(auto vault, ctx.unlock(audit::AuditEvent{.op = "rm", .names = names_}));
+    // One record per secret: a later name can fail after earlier ones went.
+    for (const auto& n : names_) {
+      VAULTX_TRY(ctx.recorded(audit::AuditEvent{.op = "rm", .names = {n}}, vault->remove(n)));
+    }
     return 0;
   }
 

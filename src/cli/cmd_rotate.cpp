@@ -29,14 +29,20 @@ class RotateCommand final : public Command {
     if (!expires_.empty()) {
       VAULTX_ASSIGN(options.expires, parse_expiry(expires_));
     }
-    VAULTX_ASSIGN(auto vault, ctx.unlock());
-    if (!vault->contains(name_)) VAULTX_TRY(vault->get(name_));  // the not-found error, before reading a value
-    VAULTX_ASSIGN(auto value, input_.read(name_));
-    VAULTX_TRY(vault->put(name_, value, options));
+    const audit::AuditEvent event{.op = "rotate", .names = {name_}};
+    VAULTX_ASSIGN(auto vault, ctx.unlock(event));
+    VAULTX_TRY(ctx.recorded(event, rotate(*vault, options)));
     return 0;
   }
 
  private:
+  Status rotate(store::SecretAccess& vault, const store::PutOptions& options) {
+    if (!vault.contains(name_)) VAULTX_TRY(vault.get(name_));  // the not-found error, before reading a value
+    VAULTX_ASSIGN(auto value, input_.read(name_));
+    VAULTX_TRY(vault.put(name_, value, options));
+    return {};
+  }
+
   std::string name_;
   std::string expires_;
   ValueInput input_;

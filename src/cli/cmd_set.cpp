@@ -27,8 +27,9 @@ class SetCommand final : public Command {
       VAULTX_ASSIGN(options.expires, parse_expiry(expires_));
     }
     VAULTX_ASSIGN(auto value, input_.read(name_));
-    VAULTX_ASSIGN(auto vault, ctx.unlock());
-    VAULTX_TRY(vault->put(name_, value, options));
+    const audit::AuditEvent event{.op = "set", .names = {name_}};
+    VAULTX_ASSIGN(auto vault, ctx.unlock(event));
+    VAULTX_TRY(ctx.recorded(event, vault->put(name_, value, options)));
     return 0;
   }
 

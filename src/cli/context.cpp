@@ -5,6 +5,7 @@
 #include <vaultx/format/units.hpp>
 #include <vaultx/secure/environment.hpp>
 
+#include "output.hpp"
 #include "terminal.hpp"
 
 namespace vaultx::cli {
@@ -29,6 +30,21 @@ Error no_unlock_source(const fs::path& store) {
                "VAULTX_IDENTITY_FILE for an identity, or start an agent (VAULTX_AGENT_SOCK)");
 }
 
+// A short, fixed reason for the audit trail: the error's message can be long
+// and names paths, which the trail does not need.
+std::string reason_for(const Error& error) {
+  switch (error.code) {
+    case Errc::failure: return "failure";
+    case Errc::usage: return "usage";
+    case Errc::unlock: return "cannot unlock";
+    case Errc::integrity: return "integrity check failed";
+    case Errc::not_found: return "not found";
+    case Errc::exists: return "exists";
+    case Errc::denied: return "denied";
+  }
+  return "failure";
+}
+
 Error empty_passphrase() {
   return Error(Errc::usage, "the passphrase is empty", "choose a passphrase of at least one character");
 }
@@ -47,23 +63,72 @@ fs::path Context::state_dir() const {
 
 Result<store::Store> Context::open_store() const { return store::Store::open(store_dir()); }
 
-Result<std::unique_ptr<store::SecretAccess>> Context::unlock() {
-  VAULTX_ASSIGN(auto vault, unlock_vault());
-  return std::unique_ptr<store::SecretAccess>(std::make_unique<store::Vault>(std::move(vault)));
-}
-
-Result<store::Vault> Context::unlock_vault() {
-  VAULTX_ASSIGN(auto store, open_store());
+Result<store::Vault> Context::unlock_store(const store::Store& store, std::string& failure_reason) {
   std::optional<secure::SecretBytes> passphrase;
+  failure_reason = "cannot read the passphrase";
   if (auto file = env_value(env::kPassphraseFile)) {
     VAULTX_ASSIGN(passphrase, secure::read_passphrase_file(*file));
   } else if (auto value = secure::take_environment_secret(env::kPassphrase)) {
     passphrase = std::move(value);
   } else {
     VAULTX_ASSIGN(passphrase, prompt_hidden("Passphrase for " + store.paths().root.string() + ": "));
-    if (!passphrase) return no_unlock_source(store.paths().root);
+    if (!passphrase) {
+      failure_reason = "no key source";
+      return no_unlock_source(store.paths().root);
+    }
   }
-  return store.unlock_with_passphrase(*passphrase);
+  auto vault = store.unlock_with_passphrase(*passphrase);
+  if (!vault) failure_reason = vault.error().code == Errc::unlock ? "wrong passphrase" : reason_for(vault.error());
+  return vault;
+}
+
+Result<std::unique_ptr<store::SecretAccess>> Context::unlock(const audit::AuditEvent& attempt) {
+  VAULTX_ASSIGN(auto vault, unlock_vault(attempt));
+  return std::unique_ptr<store::SecretAccess>(std::make_unique<store::Vault>(std::move(vault)));
+}
+
+Result<store::Vault> Context::unlock_vault(const audit::AuditEvent& attempt) {
+  VAULTX_ASSIGN(auto store, open_store());
+  audit_store_id_ = store.header().store_id;
+  std::string failure_reason;
+  auto vault = unlock_store(store, failure_reason);
+  if (!vault) {
+    audit::AuditEvent event = attempt;
+    event.outcome = format::AuditOutcome::failed;
+    event.reason = failure_reason;
+    record(std::move(event));
+    return vault;
+  }
+  audit_key_ = vault->audit_key();
+  return vault;
+}
+
+Result<std::unique_ptr<store::SecretAccess>> Context::unlock() { return unlock(audit::AuditEvent{.op = "unlock"}); }
+
+void Context::record(audit::AuditEvent event) {
+  if (!audit_store_id_) {
+    auto store = open_store();
+    if (!store) {
+      print_warning("not recorded in the audit trail: " + store.error().message);
+      return;
+    }
+    audit_store_id_ = store->header().store_id;
+  }
+  audit::stamp(event);
+  const auto trail = audit::AuditTrail::for_store(state_dir(), *audit_store_id_);
+  auto appended = trail.append(event, audit_key_ ? &*audit_key_ : nullptr);
+  if (!appended) {
+    print_warning("the audit trail could not be written: " + appended.error().message);
+    if (!appended.error().hint.empty()) print_warning(appended.error().hint);
+  }
+}
+
+void Context::record_outcome(audit::AuditEvent event, const Error* error) {
+  if (error != nullptr) {
+    event.outcome = format::AuditOutcome::failed;
+    event.reason = reason_for(*error);
+  }
+  record(std::move(event));
 }
 
 Result<secure::SecretBytes> Context::new_passphrase(const char* file_var, const char* value_var,

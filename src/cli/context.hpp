@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <vaultx/audit/trail.hpp>
 #include <vaultx/crypto/kdf.hpp>
 #include <vaultx/error.hpp>
 #include <vaultx/store/store.hpp>
@@ -43,11 +44,34 @@ class Context {
   Result<store::Store> open_store() const;
   // The unlock chain of DESIGN.md: agent, identity, passphrase file,
   // passphrase variable, terminal prompt. Errc::unlock naming every option
-  // when none is available.
+  // when none is available. A failed attempt is recorded in the audit trail
+  // as `attempt` with outcome failed and the reason ("wrong passphrase",
+  // "no key source", ...); the plain form records it as op "unlock".
+  Result<std::unique_ptr<store::SecretAccess>> unlock(const audit::AuditEvent& attempt);
   Result<std::unique_ptr<store::SecretAccess>> unlock();
   // The same chain without the agent, for commands that need the master key
   // itself in this process (passwd, rekey).
-  Result<store::Vault> unlock_vault();
+  Result<store::Vault> unlock_vault(const audit::AuditEvent& attempt);
+
+  // Appends `event` to the store's audit trail, stamped with the user, uid,
+  // pid and time, and MAC'd with the audit key if this process unlocked the
+  // store. A trail that cannot be written gives a warning on stderr and never
+  // changes the command's outcome, exec included: refusing to work because
+  // the log is full or damaged would turn the trail into a denial of service.
+  //
+  // exec and env record {.op = "exec" or "env", .scopes, .names (the secrets
+  // injected)}, exec also .command (argv[0] only) and .status (the child's
+  // exit status); a process replaced by execve records before it, without status.
+  void record(audit::AuditEvent event);
+
+  // Records `event` with the outcome of `result` (ok, or failed with a short
+  // reason from the error) and hands the result back:
+  //   VAULTX_ASSIGN(auto secret, ctx.recorded(event, vault.get(name)));
+  template <class T>
+  Result<T> recorded(audit::AuditEvent event, Result<T> result) {
+    record_outcome(std::move(event), result ? nullptr : &result.error());
+    return result;
+  }
 
   // A passphrase for a new store or a passphrase change: from the given
   // variables, else asked twice on the terminal.
@@ -55,7 +79,13 @@ class Context {
                                                     std::string_view prompt);
 
  private:
+  Result<store::Vault> unlock_store(const store::Store& store, std::string& failure_reason);
+  void record_outcome(audit::AuditEvent event, const Error* error);
+
   CLI::App& root_;
+  // Set once a store is opened for unlocking; the key once it is unlocked.
+  std::optional<format::StoreId> audit_store_id_;
+  std::optional<secure::SecretBytes> audit_key_;
 };
 
 // Parses --kdf-memory/--kdf-time/--kdf-parallelism into `params`.

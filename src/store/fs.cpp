@@ -16,26 +16,24 @@
 namespace vaultx::store {
 
 namespace {
-// Closes a descriptor on scope exit.
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { reset(); }
-  [[nodiscard]] int get() const { return fd_; }
-  int release() { return std::exchange(fd_, -1); }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
-
 Error io_error(const std::string& what, const fs::path& path, int err) {
   return Error(Errc::failure, what + " " + path.string() + ": " + describe_errno(err));
+}
+
+std::string random_suffix() {
+  std::uint8_t raw[8];
+  crypto::random_fill(raw);
+  return format::hex_encode(raw);
+}
+}  // namespace
+
+std::string describe_errno(int err) { return std::strerror(err); }
+
+int UniqueFd::release() { return std::exchange(fd_, -1); }
+
+void UniqueFd::reset() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
 }
 
 Status write_all(int fd, std::string_view data, const fs::path& path) {
@@ -50,17 +48,8 @@ Status write_all(int fd, std::string_view data, const fs::path& path) {
   return {};
 }
 
-std::string random_suffix() {
-  std::uint8_t raw[8];
-  crypto::random_fill(raw);
-  return format::hex_encode(raw);
-}
-}  // namespace
-
-std::string describe_errno(int err) { return std::strerror(err); }
-
 Result<std::string> read_file(const fs::path& path, std::size_t max_bytes) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
   if (fd.get() < 0) {
     if (errno == ENOENT) return Error(Errc::not_found, path.string() + " does not exist");
     if (errno == ELOOP) return Error(Errc::integrity, path.string() + " is a symbolic link, which a store never contains");
@@ -91,7 +80,7 @@ Result<std::string> read_file(const fs::path& path, std::size_t max_bytes) {
 }
 
 Status fsync_directory(const fs::path& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) return io_error("cannot open directory", dir, errno);
   if (::fsync(fd.get()) != 0) return io_error("cannot fsync directory", dir, errno);
   return {};
@@ -100,7 +89,7 @@ Status fsync_directory(const fs::path& dir) {
 Status write_file_atomic(const fs::path& path, std::string_view contents) {
   const fs::path dir = path.parent_path();
   const fs::path temp = dir / (std::string(kTempPrefix) + random_suffix());
-  Fd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+  UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
   if (fd.get() < 0) return io_error("cannot create a temporary file in", dir, errno);
   // From here on, any failure removes the temporary file.
   auto fail = [&](Error e) -> Status {
@@ -155,7 +144,7 @@ Result<std::vector<std::string>> list_directory(const fs::path& dir) {
 }
 
 Result<DirectoryLock> DirectoryLock::acquire(const fs::path& dir) {
-  Fd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() < 0) return io_error("cannot open directory", dir, errno);
   while (::flock(fd.get(), LOCK_EX) != 0) {
     if (errno != EINTR) return io_error("cannot lock", dir, errno);

@@ -52,6 +52,24 @@ class DirectoryLock {
   int fd_ = -1;
 };
 
+// A file descriptor, closed on scope exit (which also drops a flock on it).
+class UniqueFd {
+ public:
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() { reset(); }
+  [[nodiscard]] int get() const { return fd_; }
+  int release();
+  void reset();
+
+ private:
+  int fd_;
+};
+
+// Writes all of `data`, resuming after short writes and EINTR; errors name `path`.
+Status write_all(int fd, std::string_view data, const fs::path& path);
+
 // Names of entries of `dir` (no "." or ".."); empty if the directory is absent.
 Result<std::vector<std::string>> list_directory(const fs::path& dir);
 
