@@ -3,6 +3,8 @@
 #include "context.hpp"
 #include "output.hpp"
 
+#include <vaultx/format/names.hpp>
+
 namespace vaultx::cli {
 namespace {
 
@@ -17,6 +19,8 @@ class GetCommand final : public Command {
   }
 
   Result<int> run(Context& ctx) override {
+    // A bad name is a usage error before any passphrase is asked for, as in set and rm.
+    VAULTX_TRY(format::validate_secret_name(name_));
     VAULTX_ASSIGN(auto vault, ctx.unlock());
     VAULTX_ASSIGN(auto secret, vault.get(name_));
     VAULTX_TRY(write_stdout(secret.value.view()));
