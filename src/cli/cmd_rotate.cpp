@@ -17,7 +17,7 @@ class RotateCommand final : public Command {
   void define(CLI::App& app) override {
     app.add_option("NAME", name_, "Secret name")->required();
     input_.define(app, true);
-    app.add_option("--expires", expires_, "Expiry of the new value: a date or date-time, or 'never'")
+    expires_option_ = app.add_option("--expires", expires_, "Expiry of the new value: a date or date-time, or 'never'")
         ->type_name("DATE");
   }
 
@@ -25,7 +25,8 @@ class RotateCommand final : public Command {
     VAULTX_TRY(format::validate_secret_name(name_));
     store::PutOptions options;
     options.must_exist = true;
-    if (!expires_.empty()) {
+    // Given but empty (--expires "") is a bad date, not "no option".
+    if (expires_option_->count() > 0) {
       VAULTX_ASSIGN(options.expires, parse_expiry(expires_));
     }
     VAULTX_ASSIGN(auto vault, ctx.unlock());
@@ -42,6 +43,7 @@ class RotateCommand final : public Command {
  private:
   std::string name_;
   std::string expires_;
+  CLI::Option* expires_option_ = nullptr;
   ValueInput input_;
 };
 
