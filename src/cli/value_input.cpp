@@ -12,7 +12,19 @@ namespace vaultx::cli {
 
 namespace {
 constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+// Decimal digits only, 1..kMaxGenerateLength.
+std::optional<std::size_t> parse_generate_length(std::string_view text) {
+  if (text.empty() || text.size() > 4) return std::nullopt;
+  std::size_t n = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (n < 1 || n > static_cast<std::size_t>(ValueInput::kMaxGenerateLength)) return std::nullopt;
+  return n;
 }
+}  // namespace
 
 secure::SecretBytes generate_value(std::size_t length) {
   secure::SecretBytes out(length);
@@ -34,18 +46,19 @@ Result<std::optional<format::UnixSeconds>> parse_expiry(const std::string& text)
 
 void ValueInput::define(CLI::App& app, bool with_raw) {
   if (with_raw) app.add_flag("--raw", raw, "Store stdin byte for byte (keep a trailing newline)");
-  generate_option = app.add_flag("--generate{" + std::to_string(kDefaultGenerateLength) + "}", generate_length,
+  generate_option = app.add_flag("--generate{" + std::to_string(kDefaultGenerateLength) + "}", generate_text,
                                  "Generate a random value of LEN characters from A-Z a-z 0-9 (--generate=LEN, "
                                  "default 32) instead of reading one");
 }
 
 Result<secure::SecretBytes> ValueInput::read(std::string_view secret_name) const {
   if (generate_option != nullptr && generate_option->count() > 0) {
-    if (generate_length < 1 || generate_length > kMaxGenerateLength) {
-      return Error(Errc::usage, "--generate=" + std::to_string(generate_length) + " is out of range",
-                   "give a length from 1 to 4096, e.g. --generate=40");
+    const auto length = parse_generate_length(generate_text);
+    if (!length) {
+      return Error(Errc::usage, "--generate=" + generate_text + " is not a length from 1 to 4096",
+                   "give a length in decimal digits, e.g. --generate=40");
     }
-    return generate_value(static_cast<std::size_t>(generate_length));
+    return generate_value(*length);
   }
   if (::isatty(STDIN_FILENO) != 0) {
     VAULTX_ASSIGN(auto typed, prompt_hidden_twice("Value for " + std::string(secret_name) + ": ", "value"));
