@@ -56,7 +56,8 @@ set_and_check() {
 echo "vaultx: $("$vaultx" --version)   cores: $(nproc)   load: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 "$vaultx" --store "$tmp/default" init
-grep -q '^kdf argon2id v=19 m=65536 t=3 p=4$' "$tmp/default/keys/passphrase.key" || die "default KDF is not m=64M t=3 p=4"
+grep -q '^kdf argon2id v=19 m=65536 t=3 p=4$' "$tmp/default/keys/passphrase.key" \
+  || die "the default KDF is not m=64M t=3 p=4"
 set_and_check "$tmp/default" bench/key "$value"
 
 "$vaultx" --store "$tmp/min" init "${min_kdf[@]}"
@@ -72,8 +73,8 @@ if [[ ! -f $tmp/big/vaultx-store || $("$vaultx" --store "$tmp/big" ls | wc -l) !
   start=$(date +%s.%N)
   # xargs appends the number: $1 vaultx, $2 store, $3 value suffix, $4 number.
   seq 1 "$secrets" | xargs -P "$jobs" -n 1 sh -c \
-    'printf "value-%s-%s" "$4" "$3" | "$1" --store "$2" set "svc$(($4 % 100))/key-$4"' sh "$vaultx" "$tmp/big" "$value" \
-    || die "filling the store failed"
+    'printf "value-%s-%s" "$4" "$3" | "$1" --store "$2" set "svc$(($4 % 100))/key-$4"' \
+    sh "$vaultx" "$tmp/big" "$value" || die "filling the store failed"
   fill_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 fi
 value_big=$(cat "$tmp/big-value")

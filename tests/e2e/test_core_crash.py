@@ -123,10 +123,10 @@ class CrashTests(vxtest.VxTestCase):
                 if r.returncode == 0:
                     self.assertEqual(r.stdout, b"moving-value")
             self.assertTrue(present, f"iteration {i}: the secret vanished")
-            if len(present) == 2:  # killed between write and remove: finish by hand
+            if len(present) == 2:  # killed between writing NEW and removing OLD: finish by hand
                 self.vx.ok(["rm", src])
-            else:
-                src, dst = (present[0], src if present[0] == dst else dst)
+                present = [dst]
+            src, dst = present[0], ("a" if present[0] == "b" else "b")  # move it back next time
             self.assertNoStrayFile()
 
 
