@@ -1,5 +1,6 @@
 """passwd: rewraps the master key only; KDF parameters can change with it."""
 import os
+import unittest
 
 import vxtest
 
@@ -91,6 +92,18 @@ class PasswdTests(vxtest.VxTestCase):
         self.assertExit(r, 3)
         self.assertStderrHas(r, "VAULTX_NEW_PASSPHRASE")
         self.assertEqual(self.vx.snapshot(), before)
+
+    # Known bug, not in the CLI: secure::read_passphrase_file always says
+    # "(VAULTX_PASSPHRASE_FILE)", so this message names the wrong variable.
+    # Remove the decorator once fixed (an unexpected success fails the run).
+    @unittest.expectedFailure
+    def test_missing_new_passphrase_file_is_named(self):
+        before = self.vx.snapshot()
+        path = os.path.join(self.vx.root, "no-such-file")
+        r = self.vx.run(["passwd"], env={"VAULTX_NEW_PASSPHRASE_FILE": path})
+        self.assertNotEqual(r.returncode, 0)
+        self.assertEqual(self.vx.snapshot(), before)
+        self.assertStderrHas(r, path, "VAULTX_NEW_PASSPHRASE_FILE")
 
     def test_empty_new_passphrase_is_refused(self):
         before = self.vx.snapshot()
