@@ -17,13 +17,14 @@ class HelpCommand final : public Command {
   Result<int> run(Context& ctx) override {
     CLI::App& root = ctx.root_app();
     if (topic_.empty()) {
-      // root.help() would describe the selected subcommand, i.e. `help` itself.
+      // Not root.help(): CLI11 hands that to the parsed subcommand, which is
+      // this one, and would print the help of 'help'.
       VAULTX_TRY(write_stdout(root.get_formatter()->make_help(&root, root.get_name(), CLI::AppFormatMode::Normal)));
       return 0;
     }
     for (CLI::App* sub : root.get_subcommands({})) {
       if (sub->check_name(topic_)) {
-        VAULTX_TRY(write_stdout(sub->help()));
+        VAULTX_TRY(write_stdout(sub->help(root.get_name())));
         return 0;
       }
     }

@@ -17,7 +17,7 @@ class RotateCommand final : public Command {
   void define(CLI::App& app) override {
     app.add_option("NAME", name_, "Secret name")->required();
     input_.define(app, true);
-    app.add_option("--expires", expires_, "Expiry of the new value: a date or date-time, or 'never'")
+    expires_option_ = app.add_option("--expires", expires_, "Expiry of the new value: a date or date-time, or 'never'")
         ->type_name("DATE");
   }
 
@@ -26,7 +26,8 @@ class RotateCommand final : public Command {
     store::PutOptions options;
     options.must_exist = true;
     options.must_change = true;
-    if (!expires_.empty()) {
+    // Given but empty (--expires "") is a bad date, not "no option".
+    if (expires_option_->count() > 0) {
       VAULTX_ASSIGN(options.expires, parse_expiry(expires_));
     }
     const audit::AuditEvent event{.op = "rotate", .names = {name_}};
@@ -45,6 +46,7 @@ class RotateCommand final : public Command {
 
   std::string name_;
   std::string expires_;
+  CLI::Option* expires_option_ = nullptr;
   ValueInput input_;
 };
 

@@ -16,14 +16,15 @@ class SetCommand final : public Command {
   void define(CLI::App& app) override {
     app.add_option("NAME", name_, "Secret name, e.g. openai/api-key")->required();
     input_.define(app, true);
-    app.add_option("--expires", expires_, "Expiry: a date or date-time (RFC 3339), or 'never'")
+    expires_option_ = app.add_option("--expires", expires_, "Expiry: a date or date-time (RFC 3339), or 'never'")
         ->type_name("DATE");
   }
 
   Result<int> run(Context& ctx) override {
     VAULTX_TRY(format::validate_secret_name(name_));
     store::PutOptions options;
-    if (!expires_.empty()) {
+    // Given but empty (--expires "") is a bad date, not "no option".
+    if (expires_option_->count() > 0) {
       VAULTX_ASSIGN(options.expires, parse_expiry(expires_));
     }
     VAULTX_ASSIGN(auto value, input_.read(name_));
@@ -36,6 +37,7 @@ class SetCommand final : public Command {
  private:
   std::string name_;
   std::string expires_;
+  CLI::Option* expires_option_ = nullptr;
   ValueInput input_;
 };
 

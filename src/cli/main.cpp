@@ -18,15 +18,30 @@ int usage_error(const std::string& message, const std::string& hint) {
   return 2;
 }
 
+// The name of an unknown long option ("--name", without any "=value"), or ""
+// if `arg` does not look like one. Only such names are echoed back.
+std::string unknown_option_name(const std::string& arg) {
+  const std::string name = arg.substr(0, arg.find('='));
+  if (name.size() < 3 || name.size() > 64 || !name.starts_with("--")) return {};
+  for (char c : name.substr(2)) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ok) return {};
+  }
+  return name;
+}
+
 // CLI11 quotes unexpected arguments back; they may be a value typed on the
-// command line by mistake, so they are never echoed.
+// command line by mistake, so they are never echoed (an option's name is).
 int report_parse_error(const CLI::ParseError& e, const CLI::App& app, const CLI::App* chosen) {
   const std::string where = chosen != nullptr ? "vaultx " + chosen->get_name() : "vaultx";
   if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+    const auto extras = app.remaining(true);  // with fallthrough, a subcommand's extras land here
+    const std::string first = extras.empty() ? std::string() : extras.front();
+    if (const auto option = unknown_option_name(first); !option.empty()) {
+      return usage_error("unknown option '" + option + "' for '" + where + "'", "see '" + where + " --help'");
+    }
     if (chosen == nullptr) {
-      const auto extras = app.remaining();
-      return usage_error("unknown command '" + (extras.empty() ? std::string() : extras.front()) + "'",
-                         "run 'vaultx help' for the list of commands");
+      return usage_error("unknown command '" + first + "'", "run 'vaultx help' for the list of commands");
     }
     return usage_error("unexpected extra argument(s) to '" + where + "' (not shown, in case they are secrets)",
                        "values are read from stdin or a prompt, never from the command line; see '" + where +
@@ -78,7 +93,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
-    std::cout << (chosen().first != nullptr ? chosen().first->help() : app.help());
+    // Passing "vaultx" makes the usage line read "vaultx get ...", not "get ...".
+    std::cout << (chosen().first != nullptr ? chosen().first->help("vaultx") : app.help());
     return 0;
   } catch (const CLI::CallForAllHelp&) {
     std::cout << app.help("", CLI::AppFormatMode::All);

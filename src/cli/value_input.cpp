@@ -23,16 +23,16 @@ Result<std::optional<format::UnixSeconds>> parse_expiry(const std::string& text)
 
 void ValueInput::define(CLI::App& app, bool with_raw) {
   if (with_raw) app.add_flag("--raw", raw, "Store stdin byte for byte (keep a trailing newline)");
-  generate_option = app.add_flag("--generate{" + std::to_string(kDefaultGenerateLength) + "}", generate_length,
+  generate_option = app.add_flag("--generate{" + std::to_string(kDefaultGenerateLength) + "}", generate_text,
                                  "Generate a random value of LEN characters from A-Z a-z 0-9 (--generate=LEN, "
                                  "default 32) instead of reading one");
 }
 
 Result<secure::SecretBytes> ValueInput::read(std::string_view secret_name) const {
   if (generate_option != nullptr && generate_option->count() > 0) {
-    const auto length = format::parse_decimal(generate_length);
+    const auto length = format::parse_decimal(generate_text);
     if (!length || *length < 1 || *length > kMaxGenerateLength) {
-      return Error(Errc::usage, "--generate=" + generate_length + " is not a length from 1 to 4096",
+      return Error(Errc::usage, "--generate=" + generate_text + " is not a length from 1 to 4096",
                    "e.g. --generate=40, or --generate for 32 characters");
     }
     return store::generate_value(static_cast<std::size_t>(*length));

@@ -15,7 +15,10 @@ namespace vaultx::cli {
 
 struct ValueInput {
   bool raw = false;
-  std::string generate_length;  // as typed after --generate=
+  // The text after --generate= ("32" when given bare). Kept as text and parsed
+  // strictly: CLI11's integer flags read "true" as 1 and "1x" as 1 and add up
+  // repeats, which would silently make a weak secret.
+  std::string generate_text;
   CLI::Option* generate_option = nullptr;
 
   static constexpr int kDefaultGenerateLength = 32;

@@ -258,7 +258,9 @@ Result<Listing> Vault::list(std::string_view prefix) const {
       if (file.error().code != Errc::not_found) listing.problems.push_back(std::move(file).error());
       continue;  // removed by a writer since we listed the directory
     }
-    auto secret = open_secret(*file, {}, false);
+    // The value is authenticated too (and dropped at once), so that ls reports
+    // a tampered value as the damage it is instead of listing it as healthy.
+    auto secret = open_secret(*file, {}, true);
     if (!secret) {
       listing.problems.push_back(std::move(secret).error());
       continue;
