@@ -24,13 +24,15 @@ class EnvCommand final : public Command {
   }
 
   Result<int> run(Context& ctx) override {
-    VAULTX_ASSIGN(auto store, ctx.open_store());
-    VAULTX_ASSIGN(auto config, scopes_.load(store));
-    VAULTX_ASSIGN(auto vault, ctx.unlock());
-    VAULTX_ASSIGN(auto secrets, exec::load_scope_secrets(*vault, config, scopes_.names));
+    audit::AuditEvent event{.op = "env", .scopes = scopes_.names};
+    VAULTX_ASSIGN(auto store, ctx.record_if_failed(event, ctx.open_store()));
+    VAULTX_ASSIGN(auto config, ctx.record_if_failed(event, scopes_.load(store)));
+    VAULTX_ASSIGN(auto vault, ctx.unlock(event));
+    VAULTX_ASSIGN(auto secrets, ctx.record_if_failed(event, exec::load_scope_secrets(*vault, config, scopes_.names)));
+    for (const auto& s : secrets) event.names.push_back(s.secret_name);
     std::vector<exec::EnvEntry> entries;
     for (const auto& s : secrets) entries.push_back({s.variable, s.secret_name, &s.value});
-    VAULTX_ASSIGN(auto text, exec::render_env(env_format(), std::move(entries)));
+    VAULTX_ASSIGN(auto text, ctx.recorded(event, exec::render_env(env_format(), std::move(entries))));
     VAULTX_TRY(write_stdout(text.view()));
     return 0;
   }

@@ -125,7 +125,7 @@ void Context::record(audit::AuditEvent event) {
 
 void Context::record_outcome(audit::AuditEvent event, const Error* error) {
   if (error != nullptr) {
-    event.outcome = format::AuditOutcome::failed;
+    event.outcome = error->code == Errc::denied ? format::AuditOutcome::denied : format::AuditOutcome::failed;
     event.reason = reason_for(*error);
   }
   record(std::move(event));

@@ -73,6 +73,15 @@ class Context {
     return result;
   }
 
+  // Records `event` only if `result` is an error (then with outcome failed, or
+  // denied for Errc::denied), for the steps before a multi-step command's
+  // final record:  VAULTX_ASSIGN(auto store, ctx.record_if_failed(event, ctx.open_store()));
+  template <class T>
+  Result<T> record_if_failed(const audit::AuditEvent& event, Result<T> result) {
+    if (!result) record_outcome(event, &result.error());
+    return result;
+  }
+
   // A passphrase for a new store or a passphrase change: from the given
   // variables, else asked twice on the terminal.
   static Result<secure::SecretBytes> new_passphrase(const char* file_var, const char* value_var,

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <sodium.h>
+
 #include <vaultx/format/encoding.hpp>
 #include <vaultx/format/names.hpp>
 #include <vaultx/format/units.hpp>
@@ -161,6 +163,34 @@ Result<std::string> open_secret_name(const SecretFile& f, ByteView data_key) {
 Result<secure::SecretBytes> open_secret_value(const SecretFile& f, ByteView data_key) {
   const std::string header = secret_header(f.store_id, f.file_id, f.meta);
   return open_field(f.value, data_key, header, "value");
+}
+
+SecretFileOpener::SecretFileOpener()
+    : data_key_(crypto::kKeyBytes), scratch_(std::max(kMaxValueBytes, kMaxNameBytes)) {}
+
+Result<std::string> SecretFileOpener::authenticate(const SecretFile& f, std::string_view holder,
+                                                   ByteView wrapping_key) {
+  const std::string header = secret_header(f.store_id, f.file_id, f.meta);
+  const auto wrap = std::find_if(f.keys.begin(), f.keys.end(), [&](const KeyWrap& k) { return k.holder == holder; });
+  if (wrap == f.keys.end()) return Error(Errc::unlock, "the secret has no key for '" + std::string(holder) + "'");
+  const auto open = [&](const Sealed& s, ByteView key, std::string_view label, std::span<std::uint8_t> out) {
+    return s.ciphertext.size() >= crypto::kTagBytes &&
+           crypto::aead_open_into(key, s.nonce, s.ciphertext, associated_data(header, label),
+                                  out.first(s.ciphertext.size() - crypto::kTagBytes));
+  };
+  if (!open(wrap->sealed, wrapping_key, key_field_label(holder), data_key_.span())) {
+    return Error(Errc::integrity, "authentication of '" + key_field_label(holder) + "' failed");
+  }
+  if (!open(f.name, data_key_.span(), "name", scratch_.span())) {
+    return Error(Errc::integrity, "authentication of 'name' failed");
+  }
+  std::string name(scratch_.view().substr(0, f.name.ciphertext.size() - crypto::kTagBytes));
+  const bool value_ok = open(f.value, data_key_.span(), "value", scratch_.span());
+  sodium_memzero(scratch_.data(), f.value.ciphertext.size());
+  sodium_memzero(data_key_.data(), data_key_.size());
+  if (!value_ok) return Error(Errc::integrity, "authentication of 'value' failed");
+  if (!validate_secret_name(name).ok()) return Error(Errc::integrity, "the stored name is not a valid secret name");
+  return name;
 }
 
 }  // namespace vaultx::format

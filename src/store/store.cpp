@@ -243,6 +243,7 @@ Result<Listing> Vault::list(std::string_view prefix) const {
   const fs::path dir = store_.paths().secrets_dir();
   VAULTX_ASSIGN(auto names, list_directory(dir));
   Listing listing;
+  format::SecretFileOpener opener;
   for (const auto& file_name : names) {
     if (file_name.starts_with(".") || !file_name.ends_with(kSecretSuffix)) continue;
     const fs::path path = dir / file_name;
@@ -260,12 +261,16 @@ Result<Listing> Vault::list(std::string_view prefix) const {
     }
     // The value is authenticated too (and dropped at once), so that ls reports
     // a tampered value as the damage it is instead of listing it as healthy.
-    auto secret = open_secret(*file, {}, true);
-    if (!secret) {
-      listing.problems.push_back(std::move(secret).error());
+    auto name = opener.authenticate(*file, format::kMasterHolder, master_key_.span());
+    if (name && file_id(*name) != file->file_id) {
+      name = Error(Errc::integrity, "the name inside does not match its file name");
+    }
+    if (!name) {
+      listing.problems.push_back(with_file_context(std::move(name).error(), path));
       continue;
     }
-    if (name_has_prefix(secret->name, prefix)) listing.entries.push_back({std::move(secret->name), secret->meta});
+    auto secret = std::optional<Entry>(Entry{std::move(*name), file->meta});
+    if (name_has_prefix(secret->name, prefix)) listing.entries.push_back(std::move(*secret));
   }
   std::sort(listing.entries.begin(), listing.entries.end(),
             [](const Entry& a, const Entry& b) { return a.name < b.name; });

@@ -465,14 +465,16 @@ TEST_CASE("tampered, swapped and foreign secret files", "[store]") {
     CHECK_THAT(listing->problems[0].message, Catch::Contains(files[0].filename().string()));
     CHECK_FALSE(listing->problems[0].hint.empty());
   }
-  SECTION("a flipped value byte: list does not open values, get does") {
+  SECTION("a flipped value byte: list authenticates values too, and get refuses it") {
     std::string text = test::read_text(files[0]);
     const auto at = text.rfind('\n', text.size() - 2) + 20;  // inside the value's ciphertext
     text[at] = text[at] == 'A' ? 'B' : 'A';
     test::write_text(files[0], text);
     const auto listing = v.list("");
     REQUIRE(listing);
-    CHECK(listing->entries.size() == 3);
+    CHECK(listing->entries.size() == 2);
+    REQUIRE(listing->problems.size() == 1);
+    CHECK(listing->problems[0].code == Errc::integrity);
     int integrity = 0;
     for (const char* name : {"a", "b", "c"}) {
       const auto g = v.get(name);
