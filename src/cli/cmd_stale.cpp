@@ -32,8 +32,9 @@ class StaleCommand final : public Command {
   std::string summary() const override { return "List secrets past their expiry or maximum age; exit 1 if any"; }
 
   void define(CLI::App& app) override {
-    app.add_option("--max-age", max_age_text_, "Maximum age for every secret, overriding [policy] (e.g. 90d)")
-        ->type_name("DURATION");
+    max_age_option_ =
+        app.add_option("--max-age", max_age_text_, "Maximum age for every secret, overriding [policy] (e.g. 90d)")
+            ->type_name("DURATION");
     app.add_flag("--json", json_, "A JSON array of {name, version, rotated, expires, age_seconds, max_age_seconds, "
                                   "reason}");
     app.add_flag("--no-key", no_key_, "Check without unlocking: secrets are shown by file, only [policy] max_age "
@@ -42,7 +43,8 @@ class StaleCommand final : public Command {
 
   Result<int> run(Context& ctx) override {
     std::optional<std::int64_t> max_age_override;
-    if (!max_age_text_.empty()) {
+    // Given but empty (--max-age "") is a bad duration, not "no option".
+    if (max_age_option_->count() > 0) {
       max_age_override = format::parse_duration(max_age_text_);
       if (!max_age_override) {
         return Error(Errc::usage, "--max-age '" + max_age_text_ + "' is not a duration",
@@ -125,6 +127,7 @@ class StaleCommand final : public Command {
   }
 
   std::string max_age_text_;
+  CLI::Option* max_age_option_ = nullptr;
   bool json_ = false;
   bool no_key_ = false;
 };
