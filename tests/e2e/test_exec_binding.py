@@ -21,8 +21,10 @@ class Binding(vxtest.VxTestCase):
         self.vx.env["PATH"] = self.bin + os.pathsep + self.vx.env["PATH"]
         self.vx.init()
         self.vx.set("bound/key", VALUE)
-        exectest.write_config(self.vx, '[scopes.py]\nsecrets = ["bound/*"]\ncommands = ["python3"]\n\n'
-                                       '[scopes.any]\nsecrets = ["bound/*"]\n')
+        # Bare names in `commands` resolve on the system path, which may hold
+        # another python3 than this interpreter: name this one by its path.
+        exectest.write_config(self.vx, '[scopes.py]\nsecrets = ["bound/*"]\ncommands = ["%s"]\n\n'
+                                       '[scopes.any]\nsecrets = ["bound/*"]\n' % os.path.realpath(sys.executable))
         self.script = os.path.join(self.vx.root, "job.py")
         self.write_script("import os\nprint(len(os.environ['BOUND_KEY']))\n")
 
@@ -67,16 +69,24 @@ class Binding(vxtest.VxTestCase):
         self.assertStderrHas(r, "scope 'py'")
         self.assertNotIn(b"passphrase", r.stderr.lower())
 
-    @unittest.expectedFailure
     def test_a_symlink_to_another_program_named_like_a_listed_one_is_refused(self):
-        # Known weakness: a bare name in `commands` is looked up on the caller's PATH at
-        # exec time, so whoever runs vaultx exec can put any program first under that
-        # name (here /bin/sh as "python3") and hand it the scope. Pins are not fooled.
+        # Whoever runs vaultx exec cannot put another program first on PATH under
+        # a listed name (here /bin/sh as "python3") and hand it the scope.
         fake = os.path.join(self.vx.root, "fake-bin")
         os.makedirs(fake)
         os.symlink("/bin/sh", os.path.join(fake, "python3"))
         r = self.exec("py", "python3", "-c", "true", env={"PATH": fake + os.pathsep + self.vx.env["PATH"]})
         self.assertExit(r, 125)
+
+    def test_bare_names_in_commands_resolve_on_the_system_path(self):
+        exectest.write_config(self.vx, '[scopes.shell]\nsecrets = ["bound/*"]\ncommands = ["sh"]\n')
+        self.assertExit(self.exec("shell", "sh", "-c", "true"), 0)
+        fake = os.path.join(self.vx.root, "fake-sh")
+        os.makedirs(fake)
+        os.symlink(sys.executable, os.path.join(fake, "sh"))
+        r = self.exec("shell", "sh", "-c", "true", env={"PATH": fake + os.pathsep + self.vx.env["PATH"]})
+        self.assertExit(r, 125)
+        self.assertStderrHas(r, "may only be given to sh")
 
     def test_union_with_a_bound_scope_is_bound(self):
         r = self.vx.run(["exec", "--scope", "any", "--scope", "py", "--", "sh", "-c", "true"])

@@ -73,11 +73,9 @@ class ExitStatus(exectest.SharedStoreCase):
                 "\u00fcnic\u00f6de", "-", "[", "]"]
         self.assertEqual(self.argv_seen_by_child(*args), args)
 
-    @unittest.expectedFailure
     def test_arguments_in_brackets_reach_the_child_verbatim(self):
-        # Bug: CLI11 (2.1.2) reads an argument of the form [a,b] given to a vector
-        # option that takes extra args as a list: `exec -- cmd '[1,2]'` runs
-        # `cmd 1 2`, '[x]' becomes 'x' and '[]' disappears.
+        # CLI11 (2.1.2) would read an argument of the form [a,b] as a list; the
+        # words after -- bypass it.
         args = ["[1,2]", "[x]", "[]", '["a","b"]']
         self.assertEqual(self.argv_seen_by_child(*args), args)
 
