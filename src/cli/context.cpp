@@ -61,7 +61,11 @@ fs::path Context::state_dir() const {
   return xdg_dir("XDG_STATE_HOME", ".local/state") / "vaultx";
 }
 
-Result<store::Store> Context::open_store() const { return store::Store::open(store_dir()); }
+Result<store::Store> Context::open_store() const {
+  VAULTX_ASSIGN(auto store, store::Store::open(store_dir()));
+  store.track_versions(state_dir());
+  return store;
+}
 
 Result<store::Vault> Context::unlock_store(const store::Store& store, std::string& failure_reason) {
   std::optional<secure::SecretBytes> passphrase;

@@ -124,6 +124,10 @@ Status Store::create(const fs::path& root, const secure::SecretBytes& passphrase
   return write_file_atomic(paths.header(), format::encode_store_header(header));
 }
 
+void Store::track_versions(const fs::path& state_dir) {
+  versions_ = std::make_shared<VersionLedger>(state_dir, header_.store_id);
+}
+
 Result<format::KeyFile> Store::read_key_file(std::string_view recipient) const {
   const fs::path path = paths_.key_file(recipient);
   auto text = read_file(path, format::kMaxKeyFileBytes);
@@ -216,6 +220,17 @@ Result<Secret> Vault::open_secret(const format::SecretFile& file, std::string_vi
   return secret;
 }
 
+Status Vault::check_version(const format::SecretFile& file) const {
+  if (!store_.versions_) return {};
+  return store_.versions_->check(file.file_id, file.meta, store_.paths().secret_file(file.file_id));
+}
+
+void Vault::save_versions() const {
+  // A state dir that cannot be written only stops the marks from rising; the
+  // command itself succeeded and must not be failed by its bookkeeping.
+  if (store_.versions_) (void)store_.versions_->flush();
+}
+
 Result<Secret> Vault::get(std::string_view name) const {
   VAULTX_TRY(format::validate_secret_name(name));
   const format::FileId id = file_id(name);
@@ -231,11 +246,13 @@ Result<Secret> Vault::get(std::string_view name) const {
     return e;
   }
   auto secret = open_secret(*file, name, true);
-  if (!secret) {
-    Error e = std::move(secret).error();
+  Status fresh = secret ? check_version(*file) : Status{};
+  if (!secret || !fresh) {
+    Error e = secret ? std::move(fresh).error() : std::move(secret).error();
     e.message = "secret '" + std::string(name) + "': " + e.message;
     return e;
   }
+  save_versions();
   return secret;
 }
 
@@ -269,11 +286,16 @@ Result<Listing> Vault::list(std::string_view prefix) const {
       listing.problems.push_back(with_file_context(std::move(name).error(), path));
       continue;
     }
+    if (auto fresh = check_version(*file); !fresh) {
+      listing.problems.push_back(std::move(fresh).error());
+      continue;
+    }
     auto secret = std::optional<Entry>(Entry{std::move(*name), file->meta});
     if (name_has_prefix(secret->name, prefix)) listing.entries.push_back(std::move(*secret));
   }
   std::sort(listing.entries.begin(), listing.entries.end(),
             [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  save_versions();
   return listing;
 }
 
@@ -281,7 +303,9 @@ Status Vault::write_secret(std::string_view name, const format::SecretMetadata& 
   const format::FileId id = file_id(name);
   const auto file = format::seal_secret(master_key_.span(), store_.header().store_id, id, meta, name, value,
                                         format::SealRandomness::fresh());
-  return write_file_atomic(store_.paths().secret_file(id), format::encode_secret_file(file));
+  VAULTX_TRY(write_file_atomic(store_.paths().secret_file(id), format::encode_secret_file(file)));
+  if (store_.versions_) store_.versions_->record(id, meta);
+  return {};
 }
 
 Result<PutOutcome> Vault::put(std::string_view name, const secure::SecretBytes& value, const PutOptions& options) {
@@ -326,16 +350,22 @@ Result<PutOutcome> Vault::put(std::string_view name, const secure::SecretBytes& 
     ++out.meta.version;
   }
   VAULTX_TRY(write_secret(name, out.meta, value.span()));
+  save_versions();
   return out;
 }
 
 Status Vault::remove(std::string_view name) {
   VAULTX_TRY(format::validate_secret_name(name));
   VAULTX_ASSIGN(auto lock, DirectoryLock::acquire(store_.paths().root));
-  auto st = remove_file_durable(store_.paths().secret_file(file_id(name)));
+  const format::FileId id = file_id(name);
+  auto st = remove_file_durable(store_.paths().secret_file(id));
   if (!st && st.error().code == Errc::not_found) {
     return Error(Errc::not_found, "no secret named '" + std::string(name) + "' in " + store_.paths().root.string(),
                  "list the stored names with 'vaultx ls'");
+  }
+  if (st && store_.versions_) {
+    store_.versions_->forget(id);
+    save_versions();
   }
   return st;
 }
@@ -353,7 +383,10 @@ Status Vault::rename(std::string_view from, std::string_view to, bool overwrite)
   // Write the new name before removing the old one: a crash in between
   // leaves both, never neither.
   VAULTX_TRY(write_secret(to, secret.meta, secret.value.span()));
-  return remove_file_durable(store_.paths().secret_file(file_id(from)));
+  VAULTX_TRY(remove_file_durable(store_.paths().secret_file(file_id(from))));
+  if (store_.versions_) store_.versions_->forget(file_id(from));
+  save_versions();
+  return {};
 }
 
 Status Vault::change_passphrase(const secure::SecretBytes& passphrase, const crypto::KdfParams& kdf) {

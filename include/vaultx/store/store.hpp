@@ -11,6 +11,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,7 @@
 #include <vaultx/format/key_file.hpp>
 #include <vaultx/format/secret_file.hpp>
 #include <vaultx/secure/secret_bytes.hpp>
+#include <vaultx/store/version_ledger.hpp>
 
 namespace vaultx::store {
 
@@ -57,12 +59,19 @@ class Store {
   // The Argon2id parameters of the passphrase recipient.
   Result<crypto::KdfParams> passphrase_kdf() const;
 
+  // Detect rollbacks of secret files against this machine's version ledger in
+  // `state_dir` (store/version_ledger.hpp). Without it nothing is checked.
+  void track_versions(const fs::path& state_dir);
+
  private:
+  friend class Vault;
   Store(StorePaths paths, format::StoreHeader header) : paths_(std::move(paths)), header_(std::move(header)) {}
   Result<format::KeyFile> read_key_file(std::string_view recipient) const;
 
   StorePaths paths_;
   format::StoreHeader header_;
+  // Shared by the Vaults unlocked from this Store.
+  std::shared_ptr<VersionLedger> versions_;
 };
 
 struct Secret {
@@ -151,6 +160,10 @@ class Vault final : public SecretAccess {
   Result<format::SecretFile> read_secret_file(const fs::path& path, const format::FileId& expected_id) const;
   Result<Secret> open_secret(const format::SecretFile& file, std::string_view expected_name, bool with_value) const;
   Status write_secret(std::string_view name, const format::SecretMetadata& meta, ByteView value);
+  // The rollback check of a file just opened, and the ledger's upkeep; no-ops
+  // when the store is not tracked.
+  Status check_version(const format::SecretFile& file) const;
+  void save_versions() const;
 
   Store store_;
   secure::SecretBytes master_key_;
