@@ -19,22 +19,15 @@ void check(bool ok) {
   if (!ok) __builtin_trap();
 }
 
-void pins_are_canonical(std::string_view input) {
-  const auto pins = decode_pins(input);
-  if (!pins) {
-    check(pins.error().code == vaultx::Errc::integrity);
+// `decode` returns a value or an integrity error; a value re-encodes to `input` exactly.
+template <class Decode, class Encode>
+void accepted_files_are_canonical(std::string_view input, Decode decode, Encode encode) {
+  const auto value = decode(input);
+  if (!value) {
+    check(value.error().code == vaultx::Errc::integrity);
     return;
   }
-  check(encode_pins(*pins) == input);
-}
-
-void marks_are_canonical(std::string_view input) {
-  const auto marks = decode_version_marks(input);
-  if (!marks) {
-    check(marks.error().code == vaultx::Errc::integrity);
-    return;
-  }
-  check(encode_version_marks(*marks) == input);
+  check(encode(*value) == input);
 }
 
 }  // namespace
@@ -43,9 +36,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   const std::string_view input(reinterpret_cast<const char*>(data + 1), size - 1);
   if (data[0] & 1) {
-    marks_are_canonical(input);
+    accepted_files_are_canonical(input, decode_version_marks, encode_version_marks);
   } else {
-    pins_are_canonical(input);
+    accepted_files_are_canonical(input, decode_pins, [](const auto& pins) { return encode_pins(pins); });
   }
   return 0;
 }
