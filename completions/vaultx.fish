@@ -32,7 +32,7 @@ set -l __vaultx_command_table \
 set -g __vaultx_aliases list:ls remove:rm rename:mv
 # Options that take the next word as their value.
 set -g __vaultx_value_options --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age \
-    -s --scope --mask -f --format --since --name --op --head --timeout --max-lifetime --ttl --uses --rate
+    -s --scope --mask -f --format --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate
 # Subcommands, "command:subcommand:description".
 set -l __vaultx_subcommand_table \
     'audit:verify:Check the chain and every MAC (unlocks the store)' \
@@ -85,6 +85,8 @@ complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is grant' -
 complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is grant' -l uses -x -d 'How many reads it allows'
 complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is grant' -l rate -x -d 'At most N reads per unit, e.g. 60/min'
 complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is revoke' -l all -d 'Revoke every grant'
+complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l watch -d 'Restart or signal the command when a secret changes'
+complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l on-rotate -x -a 'restart signal:HUP signal:USR1 signal:TERM' -d 'With --watch: restart or signal:NAME'
 complete -c vaultx -n '__vaultx_using env' -s f -l format -x -a 'shell dotenv json' -d 'Output format'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l json -d 'One JSON object per line'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l since -x -d 'Only records at or after a date or date-time'

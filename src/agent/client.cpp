@@ -34,7 +34,17 @@ Result<AgentConnection> AgentConnection::open(const fs::path& socket, std::optio
 }
 
 Result<AgentConnection::Reply> AgentConnection::call(AgentWriter request, AgentMessage expected) {
-  VAULTX_TRY(send_frame(fd_.get(), std::move(request).finish()));
+  const auto sent = send_frame(fd_.get(), std::move(request).finish());
+  if (!sent) {
+    // The agent may have refused us (another user) and hung up before we were
+    // done writing: its refusal is still there to read, and says more.
+    auto refusal = receive_frame(fd_.get());
+    if (refusal) {
+      auto frame = format::decode_agent_body(refusal->span());
+      if (frame && frame->type == AgentMessage::error) return error_from(*frame);
+    }
+    return sent.error();
+  }
   VAULTX_ASSIGN(auto body, receive_frame(fd_.get()));
   VAULTX_ASSIGN(auto frame, format::decode_agent_body(body.span()));
   if (frame.type == AgentMessage::error) return error_from(frame);
