@@ -26,6 +26,8 @@ constexpr std::size_t kChunk = 64 * 1024;
 // After the child exits, output still held open by its own children is
 // relayed until it goes quiet for this long.
 constexpr int kDrainQuietMs = 500;
+// exec --watch: how long a child stopped for a restart has to exit after SIGTERM.
+constexpr std::int64_t kRestartGraceMs = 10 * 1000;
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -264,6 +266,7 @@ Result<ChildOutcome> run_supervised(const LaunchSpec& spec, std::string& exec_er
   bool stdin_open = relay_stdin;
   std::optional<int> status;
   std::int64_t next_watch = now_ms() + spec.watch_interval_ms;
+  std::int64_t restart_deadline = 0;
 
   while (true) {
     std::vector<pollfd> pfds;
@@ -285,10 +288,14 @@ Result<ChildOutcome> run_supervised(const LaunchSpec& spec, std::string& exec_er
         const WatchVerdict verdict = spec.watch();
         if (verdict.restart) {
           outcome.restart_requested = true;
+          restart_deadline = now_ms() + kRestartGraceMs;
           ::kill(child, SIGTERM);
         } else if (verdict.signal != 0) {
           ::kill(child, verdict.signal);
         }
+      } else if (restart_deadline != 0 && now_ms() >= restart_deadline) {
+        ::kill(child, SIGKILL);  // it ignored SIGTERM: a restart must not wait forever
+        restart_deadline = 0;
       }
       next_watch = now_ms() + spec.watch_interval_ms;
     }

@@ -184,6 +184,8 @@ class UnlockLockTest(AgentTestCase):
         self.assertExit(r, 0)
         self.assertAudited("agent-unlock", "ok")
         self.assertAudited("agent-lock", "ok", "requested")
+        # audit verify skips the agent (it never gives out a key) and checks with the passphrase.
+        self.assertExit(self.vx.run(["audit", "verify"], env=self.env(VAULTX_PASSPHRASE=PASSPHRASE)), 0)
 
     def test_wrong_passphrase_is_refused_and_audited(self):
         self.start_agent()
