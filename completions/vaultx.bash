@@ -11,7 +11,7 @@
 # ask for a passphrase or hang the shell.
 
 # `declare -g`: bash-completion sources this file inside a function.
-declare -ga _vaultx_commands=(init set get ls rm mv rotate stale exec env scope audit passwd help)
+declare -ga _vaultx_commands=(init set get ls rm mv rotate stale exec env scope audit passwd agent unlock lock help)
 declare -gA _vaultx_aliases=([list]=ls [remove]=rm [rename]=mv)
 declare -ga _vaultx_global_options=(--store --version --verbose --help --help-all)
 # Options of each command (and "command subcommand"), besides -h and --help.
@@ -24,7 +24,7 @@ declare -gA _vaultx_command_options=(
   [mv]="--force"
   [rotate]="--raw --generate --expires"
   [stale]="--max-age --json --no-key"
-  [exec]="--scope --clean-env --mask --strict"
+  [exec]="--scope --clean-env --mask --strict --watch --on-rotate"
   [env]="--scope --format"
   [scope]=""
   [scope ls]=""
@@ -35,19 +35,28 @@ declare -gA _vaultx_command_options=(
   [audit verify]="--head"
   [audit head]=""
   [passwd]="--kdf-memory --kdf-time --kdf-parallelism"
+  [agent]=""
+  [agent start]="--timeout --max-lifetime --foreground"
+  [agent stop]=""
+  [agent status]="--json"
+  [agent grant]="--scope --ttl --uses --rate"
+  [agent revoke]="--all"
+  [unlock]=""
+  [lock]=""
   [help]=""
 )
 # Subcommands, for the commands that have them.
-declare -gA _vaultx_subcommands=([scope]="ls pin unpin pins" [audit]="verify head")
+declare -gA _vaultx_subcommands=([scope]="ls pin unpin pins" [audit]="verify head" [agent]="start stop status grant revoke")
 # Options whose value is the next word (or follows '=').
 declare -g _vaultx_value_options=" --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age --scope -s \
---mask --format -f --since --name --op --head "
+--mask --format -f --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate "
 # Values offered for an option.
 declare -gA _vaultx_option_values=(
   [--expires]="never"
   [--mask]="auto always never"
   [--format]="shell dotenv json"
   [-f]="shell dotenv json"
+  [--on-rotate]="restart signal:HUP signal:USR1 signal:TERM"
   [--op]="init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock"
 )
 # What the operands of a command are: secret names, a name prefix, or a command.

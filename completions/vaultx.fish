@@ -24,12 +24,15 @@ set -l __vaultx_command_table \
     'scope:List scopes; pin the programs they may be given to' \
     'audit:Show, verify or checkpoint the audit trail' \
     'passwd:Change the passphrase' \
+    'agent:Run the unlock agent; grant and revoke scoped tokens' \
+    'unlock:Give the agent the passphrase once' \
+    'lock:Make the agent forget every key at once' \
     'help:Show help for vaultx or a command'
 # Other names of commands, "alias:command".
 set -g __vaultx_aliases list:ls remove:rm rename:mv
 # Options that take the next word as their value.
 set -g __vaultx_value_options --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age \
-    -s --scope --mask -f --format --since --name --op --head
+    -s --scope --mask -f --format --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate
 # Subcommands, "command:subcommand:description".
 set -l __vaultx_subcommand_table \
     'audit:verify:Check the chain and every MAC (unlocks the store)' \
@@ -37,7 +40,12 @@ set -l __vaultx_subcommand_table \
     'scope:ls:List the scopes with their patterns, commands and pins' \
     'scope:pin:Record the SHA-256 of a program or script for a scope' \
     'scope:unpin:Forget a pin' \
-    'scope:pins:List pins and whether each file still matches'
+    'scope:pins:List pins and whether each file still matches' \
+    'agent:start:Start an agent for the store; prints the variables to eval' \
+    'agent:stop:Stop the agent; its keys and grants are forgotten' \
+    'agent:status:Locked or not, time left, live grants' \
+    'agent:grant:Print a token that may read only the given scopes' \
+    'agent:revoke:Revoke a token, or --all'
 # Commands whose operands are secret names, and those whose operand is a name prefix.
 set -l __vaultx_secret_commands get set rm mv rotate
 set -l __vaultx_prefix_commands ls
@@ -68,6 +76,17 @@ complete -c vaultx -n '__vaultx_using exec env; and not __vaultx_in_child' -s s 
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l clean-env -d 'Pass only PATH, HOME, USER, LANG, TERM and the secrets'
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l mask -x -a 'auto always never' -d 'Redact secret values in the output'
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l strict -d 'Refuse to run if a secret is stale'
+complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is start' -l timeout -x -d 'Lock after this long without a request (15m)'
+complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is start' -l max-lifetime -x -d 'Lock this long after unlocking (8h)'
+complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is start' -l foreground -d 'Stay in the foreground'
+complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is status' -l json -d 'One JSON object'
+complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is grant' -s s -l scope -x -a '(__vaultx_scope_names)' -d 'Scope the token may read (repeatable)'
+complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is grant' -l ttl -x -d 'How long the token lives (1h)'
+complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is grant' -l uses -x -d 'How many reads it allows'
+complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is grant' -l rate -x -d 'At most N reads per unit, e.g. 60/min'
+complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is revoke' -l all -d 'Revoke every grant'
+complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l watch -d 'Restart or signal the command when a secret changes'
+complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l on-rotate -x -a 'restart signal:HUP signal:USR1 signal:TERM' -d 'With --watch: restart or signal:NAME'
 complete -c vaultx -n '__vaultx_using env' -s f -l format -x -a 'shell dotenv json' -d 'Output format'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l json -d 'One JSON object per line'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l since -x -d 'Only records at or after a date or date-time'

@@ -102,14 +102,15 @@ class AuditCommand final : public Command {
       }
     }
     // Without the key a forger's re-chained trail would pass: no key, no verdict.
-    auto vault = ctx.unlock(audit::AuditEvent{.op = "audit-verify"});
+    // The agent is skipped: it never hands out a key, the audit key included.
+    auto vault = ctx.unlock_vault(audit::AuditEvent{.op = "audit-verify"});
     if (!vault) {
       Error e = std::move(vault).error();
       if (e.code != Errc::unlock) return e;
       e.message = "cannot verify the audit trail's MACs without the store's key: " + e.message;
       return e;
     }
-    const auto key = (*vault)->audit_key();
+    const auto key = vault->audit_key();
     if (!key) {
       return Error(Errc::unlock, "this way of unlocking does not give the audit key, so MACs cannot be checked",
                    "run 'vaultx audit verify' with the passphrase or a full identity");

@@ -6,7 +6,12 @@
 #include "output.hpp"
 #include "scope_options.hpp"
 
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
 
 #include <vaultx/config/policy.hpp>
 #include <vaultx/exec/child_env.hpp>
@@ -35,6 +40,61 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
+// --on-rotate: "restart" (0) or "signal:NAME" (its number); nullopt if neither.
+std::optional<int> parse_on_rotate(const std::string& text) {
+  if (text == "restart") return 0;
+  if (!text.starts_with("signal:")) return std::nullopt;
+  std::string name = text.substr(7);
+  if (name.starts_with("SIG")) name = name.substr(3);
+  static constexpr std::array<std::pair<std::string_view, int>, 6> kSignals{{
+      {"HUP", SIGHUP}, {"INT", SIGINT}, {"QUIT", SIGQUIT}, {"TERM", SIGTERM}, {"USR1", SIGUSR1}, {"USR2", SIGUSR2}}};
+  for (const auto& [n, sig] : kSignals) {
+    if (name == n) return sig;
+  }
+  return std::nullopt;
+}
+
+// What the store's files look like now: vaultx.toml and every secret file,
+// by inode, size and modification time. Writes are atomic renames, and a
+// `git pull` replaces files too, so any change of a value changes this.
+std::string store_fingerprint(const store::StorePaths& paths) {
+  std::string out;
+  auto add = [&out](const std::filesystem::path& p) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0) return;
+    out += p.filename().string() + ':' + std::to_string(st.st_ino) + ':' + std::to_string(st.st_size) + ':' +
+           std::to_string(st.st_mtim.tv_sec) + '.' + std::to_string(st.st_mtim.tv_nsec) + ';';
+  };
+  add(paths.config());
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(paths.secrets_dir(), ec)) {
+    names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) add(paths.secrets_dir() / n);
+  return out;
+}
+
+// The secret names whose variable or value differ between two loads of a scope.
+std::vector<std::string> changed_secrets(const std::vector<exec::ScopeSecret>& before,
+                                         const std::vector<exec::ScopeSecret>& after) {
+  std::vector<std::string> changed;
+  for (const auto& a : after) {
+    const auto it = std::find_if(before.begin(), before.end(),
+                                 [&](const exec::ScopeSecret& b) { return b.secret_name == a.secret_name; });
+    if (it == before.end() || it->variable != a.variable || !it->value.equals(a.value)) {
+      changed.push_back(a.secret_name);
+    }
+  }
+  for (const auto& b : before) {
+    const auto it = std::find_if(after.begin(), after.end(),
+                                 [&](const exec::ScopeSecret& a) { return a.secret_name == b.secret_name; });
+    if (it == after.end()) changed.push_back(b.secret_name);
+  }
+  return changed;
+}
+
 class ExecCommand final : public Command {
  public:
   std::string name() const override { return "exec"; }
@@ -49,6 +109,9 @@ class ExecCommand final : public Command {
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->default_str("auto");
     app.add_flag("--strict", strict_, "Refuse to run (125) if an injected secret is expired or past its max age");
+    app.add_flag("--watch", watch_, "Restart (or signal) the command when a secret of its scope changes");
+    app.add_option("--on-rotate", on_rotate_, "With --watch: restart (default) or signal:NAME, e.g. signal:HUP")
+        ->type_name("ACTION");
     app.add_option("COMMAND", command_, "The command and its arguments, after --");
     // Everything after the first positional belongs to the command, options included.
     app.positionals_at_end();
@@ -65,6 +128,13 @@ class ExecCommand final : public Command {
     if (command_.empty()) {
       return Error(Errc::usage, "no command to run", "write it after --: vaultx exec --scope S -- CMD ARGS");
     }
+    const auto on_rotate = parse_on_rotate(on_rotate_);
+    if (!on_rotate) {
+      return Error(Errc::usage, "--on-rotate '" + on_rotate_ + "' is not an action",
+                   "use restart, or signal:NAME with NAME one of HUP, INT, QUIT, TERM, USR1, USR2");
+    }
+    if (on_rotate_ != "restart" && !watch_) return Error(Errc::usage, "--on-rotate needs --watch");
+    on_rotate_signal_ = *on_rotate;
     event_ = audit::AuditEvent{.op = "exec", .scopes = scopes_.names, .command = command_.front()};
     VAULTX_ASSIGN(auto store, ctx.record_if_failed(event_, ctx.open_store()));
     VAULTX_ASSIGN(auto config, ctx.record_if_failed(event_, scopes_.load(store)));
@@ -74,7 +144,7 @@ class ExecCommand final : public Command {
     VAULTX_TRY(ctx.record_if_failed(event_, exec::check_command_binding(config, scopes_.names, pins,
                                                                 exec::launch_target(command_, parent_path()))));
     VAULTX_ASSIGN(auto vault, ctx.unlock(event_));
-    VAULTX_ASSIGN(auto secrets, ctx.record_if_failed(event_, exec::load_scope_secrets(*vault, config, scopes_.names)));
+    VAULTX_ASSIGN(auto secrets, ctx.record_if_failed(event_, agent::load_scope_secrets(*vault, config, scopes_.names)));
     for (const auto& s : secrets) event_.names.push_back(s.secret_name);
     VAULTX_TRY(ctx.record_if_failed(event_, check_staleness(config, secrets)));
 
@@ -85,6 +155,7 @@ class ExecCommand final : public Command {
       VAULTX_TRY(ctx.record_if_failed(event_, exec::check_command_binding(config, scopes_.names, pins,
                                                                   exec::launch_target(command_, child_env.get("PATH")))));
     }
+    if (watch_) return launch_watching(ctx, *vault, config, std::move(secrets));
     return launch(ctx, secrets, child_env);
   }
 
@@ -120,6 +191,69 @@ class ExecCommand final : public Command {
     if (!exec_error.empty()) print_error(Error(Errc::failure, exec_error));
     finish_record(ctx, outcome.exit_code, exec_error.empty() ? "" : "cannot run the command");
     return outcome.exit_code;
+  }
+
+  // exec --watch: vaultx stays the parent, looks at the store about twice a
+  // second, and when a secret of the scope changed, restarts the child with
+  // the new environment or sends it the --on-rotate signal.
+  Result<int> launch_watching(Context& ctx, const store::SecretAccess& vault, const config::Config& config,
+                              std::vector<exec::ScopeSecret> current) {
+    const store::StorePaths paths = vault.store().paths();
+    std::string fingerprint = store_fingerprint(paths);
+    std::vector<exec::ScopeSecret> pending;
+    auto watch = [&]() -> exec::WatchVerdict {
+      auto now = store_fingerprint(paths);
+      if (now == fingerprint) return {};
+      fingerprint = std::move(now);
+      auto fresh = agent::load_scope_secrets(vault, config, scopes_.names);
+      if (!fresh) {
+        print_warning("--watch: cannot read the secrets of the scope now (" + fresh.error().message +
+                      "); the command keeps its environment");
+        return {};
+      }
+      const auto changed = changed_secrets(current, *fresh);
+      if (changed.empty()) return {};
+      const std::string action =
+          on_rotate_signal_ == 0 ? "restart" : "signal " + on_rotate_.substr(on_rotate_.find(':') + 1);
+      ctx.record(audit::AuditEvent{.op = "exec-watch", .reason = action, .scopes = scopes_.names, .names = changed,
+                                   .command = command_.front()});
+      if (on_rotate_signal_ == 0) {
+        pending = std::move(*fresh);
+        return {true, 0};
+      }
+      current = std::move(*fresh);  // a signalled child reads its secrets again by itself
+      return {false, on_rotate_signal_};
+    };
+    while (true) {
+      std::vector<exec::InjectedVariable> injected;
+      for (const auto& s : current) injected.push_back({s.variable, s.secret_name, &s.value});
+      VAULTX_ASSIGN(auto child_env,
+                    ctx.record_if_failed(event_, exec::ChildEnvironment::build(environ, clean_env_, injected)));
+      const auto lookup = exec::find_command(command_.front(), child_env.get("PATH"));
+      if (!lookup.found) {
+        const int status = exec::exit_status_for(lookup.failure);
+        print_error(Error(Errc::failure, "cannot run '" + command_.front() + "': " +
+                                             (status == 127 ? "command not found" : "permission denied")));
+        finish_record(ctx, status, status == 127 ? "command not found" : "not executable");
+        return status;
+      }
+      exec::LaunchSpec spec;
+      spec.path = lookup.path;
+      spec.argv = command_;
+      spec.envp = child_env.envp();
+      spec.mask = mask_mode();
+      if (spec.mask != exec::MaskMode::never) spec.make_filter = exec::MaskingPlan::for_secrets(current).factory();
+      spec.watch = watch;
+      std::string exec_error;
+      VAULTX_ASSIGN(auto outcome, ctx.record_if_failed(event_, exec::run_supervised(spec, exec_error)));
+      if (!exec_error.empty()) print_error(Error(Errc::failure, exec_error));
+      if (!outcome.restart_requested || !exec_error.empty()) {
+        finish_record(ctx, outcome.exit_code, exec_error.empty() ? "" : "cannot run the command");
+        return outcome.exit_code;
+      }
+      current = std::move(pending);
+      pending.clear();
+    }
   }
 
   void finish_record(Context& ctx, int status, const std::string& failure) {
@@ -164,6 +298,9 @@ class ExecCommand final : public Command {
   bool clean_env_ = false;
   bool strict_ = false;
   std::string mask_ = "auto";
+  bool watch_ = false;
+  std::string on_rotate_ = "restart";
+  int on_rotate_signal_ = 0;
   std::vector<std::string> command_;
   audit::AuditEvent event_;
 };

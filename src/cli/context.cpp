@@ -77,8 +77,10 @@ Result<store::Vault> Context::unlock_store(const store::Store& store, std::strin
   } else {
     VAULTX_ASSIGN(passphrase, prompt_hidden("Passphrase for " + store.paths().root.string() + ": "));
     if (!passphrase) {
-      failure_reason = "no key source";
-      return no_unlock_source(store.paths().root);
+      failure_reason = agent_note_.empty() ? "no key source" : agent_note_;
+      Error e = no_unlock_source(store.paths().root);
+      if (!agent_note_.empty()) e.message += " (" + agent_note_ + ")";
+      return e;
     }
   }
   auto vault = store.unlock_with_passphrase(*passphrase);
@@ -87,6 +89,8 @@ Result<store::Vault> Context::unlock_store(const store::Store& store, std::strin
 }
 
 Result<std::unique_ptr<store::SecretAccess>> Context::unlock(const audit::AuditEvent& attempt) {
+  VAULTX_ASSIGN(auto via_agent, unlock_with_agent(attempt));
+  if (via_agent) return via_agent;
   VAULTX_ASSIGN(auto vault, unlock_vault(attempt));
   return std::unique_ptr<store::SecretAccess>(std::make_unique<store::Vault>(std::move(vault)));
 }
@@ -108,6 +112,62 @@ Result<store::Vault> Context::unlock_vault(const audit::AuditEvent& attempt) {
 }
 
 Result<std::unique_ptr<store::SecretAccess>> Context::unlock() { return unlock(audit::AuditEvent{.op = "unlock"}); }
+
+// ---------------------------------------------------------------- the agent
+
+std::optional<secure::SecretBytes> Context::agent_token() {
+  if (!agent_token_taken_) {
+    agent_token_ = secure::take_environment_secret(env::kAgentToken);
+    agent_token_taken_ = true;
+  }
+  if (!agent_token_) return std::nullopt;
+  return secure::SecretBytes::copy_of(agent_token_->span());
+}
+
+Result<agent::AgentConnection> Context::connect_agent() {
+  const auto socket = env_value(env::kAgentSock);
+  if (!socket) {
+    return Error(Errc::not_found, "VAULTX_AGENT_SOCK is not set: there is no agent to talk to",
+                 "start one with: eval \"$(vaultx agent start)\"");
+  }
+  return agent::AgentConnection::open(*socket, agent_token());
+}
+
+Result<std::unique_ptr<store::SecretAccess>> Context::unlock_with_agent(const audit::AuditEvent& attempt) {
+  const auto socket = env_value(env::kAgentSock);
+  if (!socket) return std::unique_ptr<store::SecretAccess>();
+  auto connection = agent::AgentConnection::open(*socket, agent_token());
+  if (!connection) {
+    agent_note_ = "no agent at VAULTX_AGENT_SOCK";
+    return std::unique_ptr<store::SecretAccess>();
+  }
+  // The agent is asked before the store is opened: a refusal (another user)
+  // is reported as such even where the store cannot be read.
+  auto status = connection->status();
+  if (!status) {
+    if (status.error().code != Errc::denied) {
+      agent_note_ = "the agent did not answer";
+      return std::unique_ptr<store::SecretAccess>();
+    }
+    return record_if_failed(attempt, Result<std::unique_ptr<store::SecretAccess>>(std::move(status).error()));
+  }
+  if (!status->unlocked) {
+    agent_note_ = "agent locked";
+    return std::unique_ptr<store::SecretAccess>();
+  }
+  VAULTX_ASSIGN(auto store, record_if_failed(attempt, open_store()));
+  if (status->store_id != store.header().store_id) {
+    agent_note_ = "the agent serves another store";
+    return std::unique_ptr<store::SecretAccess>();
+  }
+  if (!connection->has_token()) {
+    agent_note_ = "VAULTX_AGENT_TOKEN not set";
+    return std::unique_ptr<store::SecretAccess>();
+  }
+  audit_store_id_ = store.header().store_id;
+  return std::unique_ptr<store::SecretAccess>(
+      std::make_unique<agent::AgentClient>(std::move(store), std::move(*connection)));
+}
 
 void Context::record(audit::AuditEvent event) {
   if (!audit_store_id_) {

@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <vaultx/agent/client.hpp>
 #include <vaultx/audit/trail.hpp>
 #include <vaultx/crypto/kdf.hpp>
 #include <vaultx/error.hpp>
@@ -28,6 +29,7 @@ inline constexpr const char* kNewPassphrase = "VAULTX_NEW_PASSPHRASE";
 inline constexpr const char* kNewPassphraseFile = "VAULTX_NEW_PASSPHRASE_FILE";
 inline constexpr const char* kIdentityFile = "VAULTX_IDENTITY_FILE";
 inline constexpr const char* kAgentSock = "VAULTX_AGENT_SOCK";
+inline constexpr const char* kAgentToken = "VAULTX_AGENT_TOKEN";
 }  // namespace env
 
 class Context {
@@ -55,6 +57,10 @@ class Context {
   // The same chain without the agent, for commands that need the master key
   // itself in this process (passwd, rekey).
   Result<store::Vault> unlock_vault(const audit::AuditEvent& attempt);
+
+  // The agent named by VAULTX_AGENT_SOCK, with the token of VAULTX_AGENT_TOKEN
+  // if set (agent commands, unlock, lock). Errc::not_found if there is none.
+  Result<agent::AgentConnection> connect_agent();
 
   // Appends `event` to the store's audit trail, stamped with the user, uid,
   // pid and time, and MAC'd with the audit key if this process unlocked the
@@ -92,12 +98,22 @@ class Context {
 
  private:
   Result<store::Vault> unlock_store(const store::Store& store, std::string& failure_reason);
+  // The first link of the unlock chain: the agent, if VAULTX_AGENT_SOCK names
+  // one that is unlocked for this store and a token is set. nullptr (and a
+  // note in agent_note_) means: fall back to the rest of the chain. A refusal
+  // by the agent is an error, never a fallback.
+  Result<std::unique_ptr<store::SecretAccess>> unlock_with_agent(const audit::AuditEvent& attempt);
+  std::optional<secure::SecretBytes> agent_token();
   void record_outcome(audit::AuditEvent event, const Error* error);
 
   CLI::App& root_;
   // Set once a store is opened for unlocking; the key once it is unlocked.
   std::optional<format::StoreId> audit_store_id_;
   std::optional<secure::SecretBytes> audit_key_;
+  // VAULTX_AGENT_TOKEN, taken out of the environment once.
+  std::optional<secure::SecretBytes> agent_token_;
+  bool agent_token_taken_ = false;
+  std::string agent_note_;  // why the agent was not used ("agent locked", ...)
 };
 
 // Parses --kdf-memory/--kdf-time/--kdf-parallelism into `params`.

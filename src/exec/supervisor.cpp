@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -25,6 +26,13 @@ constexpr std::size_t kChunk = 64 * 1024;
 // After the child exits, output still held open by its own children is
 // relayed until it goes quiet for this long.
 constexpr int kDrainQuietMs = 500;
+// exec --watch: how long a child stopped for a restart has to exit after SIGTERM.
+constexpr std::int64_t kRestartGraceMs = 10 * 1000;
+
+std::int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
 
 int exit_status_for_errno(int err) { return (err == ENOENT || err == ENOTDIR) ? 127 : 126; }
 
@@ -257,6 +265,8 @@ Result<ChildOutcome> run_supervised(const LaunchSpec& spec, std::string& exec_er
   if (relay_stdin) raw.emplace(STDIN_FILENO);
   bool stdin_open = relay_stdin;
   std::optional<int> status;
+  std::int64_t next_watch = now_ms() + spec.watch_interval_ms;
+  std::int64_t restart_deadline = 0;
 
   while (true) {
     std::vector<pollfd> pfds;
@@ -265,12 +275,34 @@ Result<ChildOutcome> run_supervised(const LaunchSpec& spec, std::string& exec_er
     if (stdin_open) pfds.push_back({STDIN_FILENO, POLLIN, 0});
     const bool outputs_open = std::any_of(relays.begin(), relays.end(), [](const Relay& r) { return r.from >= 0; });
     if (status && !outputs_open) break;
-    const int ready = ::poll(pfds.data(), pfds.size(), status ? kDrainQuietMs : -1);
+    int timeout = status ? kDrainQuietMs : -1;
+    if (!status && spec.watch) timeout = std::max<int>(0, static_cast<int>(next_watch - now_ms()));
+    const int ready = ::poll(pfds.data(), pfds.size(), timeout);
     if (ready < 0) {
       if (errno == EINTR) continue;
       break;
     }
-    if (ready == 0) break;  // the child is gone and its output went quiet
+    if (!status && spec.watch && now_ms() >= next_watch) {
+      // Checked even while the output is busy, so a chatty child is watched too.
+      if (!outcome.restart_requested) {
+        const WatchVerdict verdict = spec.watch();
+        if (verdict.restart) {
+          outcome.restart_requested = true;
+          restart_deadline = now_ms() + kRestartGraceMs;
+          ::kill(child, SIGTERM);
+        } else if (verdict.signal != 0) {
+          ::kill(child, verdict.signal);
+        }
+      } else if (restart_deadline != 0 && now_ms() >= restart_deadline) {
+        ::kill(child, SIGKILL);  // it ignored SIGTERM: a restart must not wait forever
+        restart_deadline = 0;
+      }
+      next_watch = now_ms() + spec.watch_interval_ms;
+    }
+    if (ready == 0) {
+      if (status) break;  // the child is gone and its output went quiet
+      continue;
+    }
 
     if ((pfds[0].revents & POLLIN) != 0) {
       signalfd_siginfo info{};

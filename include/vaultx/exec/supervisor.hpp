@@ -35,12 +35,21 @@ class OutputFilter {
 
 using FilterFactory = std::function<std::unique_ptr<OutputFilter>()>;
 
+// What a watch callback (exec --watch) asks of the supervisor.
+struct WatchVerdict {
+  bool restart = false;  // stop the child (SIGTERM) and return with restart_requested
+  int signal = 0;        // else, if non-zero, send this signal to the child
+};
+using WatchCallback = std::function<WatchVerdict()>;
+
 struct LaunchSpec {
   std::string path;                  // resolved program (see find_command)
   std::vector<std::string> argv;     // argv[0] as the user typed it
   char* const* envp = nullptr;       // see ChildEnvironment
   MaskMode mask = MaskMode::automatic;
   FilterFactory make_filter;         // null: nothing to mask
+  WatchCallback watch;               // called about every watch_interval_ms while the child runs
+  int watch_interval_ms = 500;
 };
 
 struct ChildOutcome {
@@ -48,6 +57,7 @@ struct ChildOutcome {
   std::optional<int> signal;       // set if the child died of a signal
   bool masked_stdout = false;
   bool masked_stderr = false;
+  bool restart_requested = false;  // the child was stopped because the watch asked for a restart
 };
 
 // How each of the child's output streams is connected, decided from the mask
