@@ -11,7 +11,7 @@
 # ask for a passphrase or hang the shell.
 
 # `declare -g`: bash-completion sources this file inside a function.
-declare -ga _vaultx_commands=(init set get ls rm mv rotate stale exec env scope audit passwd help)
+declare -ga _vaultx_commands=(init set get ls rm mv rotate stale edit import export exec env scope audit passwd completion help)
 declare -gA _vaultx_aliases=([list]=ls [remove]=rm [rename]=mv)
 declare -ga _vaultx_global_options=(--store --version --verbose --help --help-all)
 # Options of each command (and "command subcommand"), besides -h and --help.
@@ -24,6 +24,9 @@ declare -gA _vaultx_command_options=(
   [mv]="--force"
   [rotate]="--raw --generate --expires"
   [stale]="--max-age --json --no-key"
+  [edit]="--raw"
+  [import]="--format --from --prefix --overwrite --dry-run -n"
+  [export]="--format"
   [exec]="--scope --clean-env --mask --strict"
   [env]="--scope --format"
   [scope]=""
@@ -35,26 +38,28 @@ declare -gA _vaultx_command_options=(
   [audit verify]="--head"
   [audit head]=""
   [passwd]="--kdf-memory --kdf-time --kdf-parallelism"
+  [completion]=""
   [help]=""
 )
 # Subcommands, for the commands that have them.
 declare -gA _vaultx_subcommands=([scope]="ls pin unpin pins" [audit]="verify head")
 # Options whose value is the next word (or follows '=').
 declare -g _vaultx_value_options=" --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age --scope -s \
---mask --format -f --since --name --op --head "
+--mask --format -f --since --name --op --head --from --prefix "
 # Values offered for an option.
 declare -gA _vaultx_option_values=(
   [--expires]="never"
   [--mask]="auto always never"
   [--format]="shell dotenv json"
   [-f]="shell dotenv json"
-  [--op]="init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock"
+  [--from]="pass"
+  [--op]="init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock import export edit"
 )
 # What the operands of a command are: secret names, a name prefix, or a command.
 # "scope pin" takes a scope, then a program or script; "scope unpin" a scope, then a file.
 declare -gA _vaultx_command_operands=(
   [set]=secret [get]=secret [rm]=secret [mv]=secret [rotate]=secret [ls]=prefix [help]=command
-  [scope pin]="scope program" [scope unpin]="scope file" [scope pins]=scope
+  [edit]=secret [completion]=shell [import]=file [export]=prefix [scope pin]="scope program" [scope unpin]="scope file" [scope pins]=scope
 )
 # Seconds that `vaultx ls` may take (it runs the passphrase KDF).
 declare -g _vaultx_ls_timeout=2
@@ -208,7 +213,9 @@ _vaultx() {
       return 0
       ;;
     ?*)  # a fixed list, or a number, size, time or duration: nothing to offer
-      mapfile -t COMPREPLY < <(compgen -W "${_vaultx_option_values[$value_of]-}" -- "$cur")
+      local values=${_vaultx_option_values[$value_of]-}
+      [[ $cmd == import && ($value_of == --format || $value_of == -f) ]] && values="dotenv json"
+      mapfile -t COMPREPLY < <(compgen -W "$values" -- "$cur")
       return 0
       ;;
   esac
@@ -254,6 +261,7 @@ _vaultx() {
       mapfile -t COMPREPLY < <(compgen -W "$(_vaultx_secret_names "${words[0]}" "$store" | _vaultx_prefixes)" -- "$cur")
       ;;
     scope) mapfile -t COMPREPLY < <(compgen -W "$(_vaultx_scope_names "${words[0]}" "$store")" -- "$cur") ;;
+    shell) ((${#operands[@]} == 0)) && mapfile -t COMPREPLY < <(compgen -W "bash zsh fish" -- "$cur") ;;
     program)
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <({ compgen -c -- "$cur"; compgen -f -- "$cur"; } | sort -u)
