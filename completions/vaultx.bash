@@ -18,7 +18,7 @@ declare -ga _vaultx_global_options=(--store --version --verbose --help --help-al
 declare -gA _vaultx_command_options=(
   [init]="--kdf-memory --kdf-time --kdf-parallelism"
   [set]="--raw --generate --expires"
-  [get]="--raw"
+  [get]="--raw --clip -c --clear-after"
   [ls]="--long --json"
   [rm]=""
   [mv]="--force"
@@ -45,7 +45,7 @@ declare -gA _vaultx_command_options=(
 declare -gA _vaultx_subcommands=([scope]="ls pin unpin pins" [audit]="verify head")
 # Options whose value is the next word (or follows '=').
 declare -g _vaultx_value_options=" --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age --scope -s \
---mask --format -f --since --name --op --head --from --prefix "
+--mask --format -f --since --name --op --head --from --prefix --clear-after "
 # Values offered for an option.
 declare -gA _vaultx_option_values=(
   [--expires]="never"

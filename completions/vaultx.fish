@@ -33,7 +33,7 @@ set -l __vaultx_command_table \
 set -g __vaultx_aliases list:ls remove:rm rename:mv
 # Options that take the next word as their value.
 set -g __vaultx_value_options --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age \
-    -s --scope --mask -f --format --since --name --op --head --from --prefix
+    -s --scope --mask -f --format --since --name --op --head --from --prefix --clear-after
 # Subcommands, "command:subcommand:description".
 set -l __vaultx_subcommand_table \
     'audit:verify:Check the chain and every MAC (unlocks the store)' \
@@ -63,6 +63,8 @@ complete -c vaultx -n '__vaultx_using set rotate' -l generate -d 'Generate a ran
 complete -c vaultx -n '__vaultx_using set rotate' -l expires -x -a never -d 'Expiry: YYYY-MM-DD, RFC 3339 date-time, or never'
 complete -c vaultx -n '__vaultx_using edit' -l raw -d 'The file holds the exact bytes'
 complete -c vaultx -n '__vaultx_using get' -l raw -d 'Print the exact bytes, without a newline'
+complete -c vaultx -n '__vaultx_using get' -s c -l clip -d 'Copy to the clipboard instead of printing'
+complete -c vaultx -n '__vaultx_using get' -l clear-after -x -d 'With --clip: clear the clipboard after (e.g. 45s)'
 complete -c vaultx -n '__vaultx_using ls' -s l -l long -d 'Also version, times, age and expiry'
 complete -c vaultx -n '__vaultx_using ls' -l json -d 'Print a JSON array'
 complete -c vaultx -n '__vaultx_using mv' -s f -l force -d 'Replace NEW if it exists'
