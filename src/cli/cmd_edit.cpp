@@ -44,6 +44,7 @@ class EditCommand final : public Command {
       return 128 + outcome.interrupted_by;
     }
     if (!outcome.changed) {
+      ctx.record(event);  // the value was read all the same
       print_note(name_ + " is unchanged; nothing was written");
       return 0;
     }

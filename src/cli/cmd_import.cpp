@@ -47,24 +47,13 @@ class ImportCommand final : public Command {
       return 0;
     }
     VAULTX_TRY(ctx.record_if_failed(event, shell::refuse_conflicts(plan)));
+    auto applied = shell::apply_import(*vault, plan, event.names);
+    if (!applied) return ctx.recorded(event, std::move(applied)).error();
     std::size_t created = 0, updated = 0, unchanged = 0;
     for (const auto& p : plan) {
-      if (p.action == shell::ImportAction::unchanged) {
-        ++unchanged;
-        continue;
-      }
-      store::PutOptions options;
-      options.must_not_exist = p.action == shell::ImportAction::create;
-      auto put = vault->put(p.item.name, p.item.value, options);
-      if (!put) {
-        (void)ctx.recorded(event, Status(put.error()));
-        return Error(put.error().code,
-                     "importing " + p.item.name + " failed after " + std::to_string(event.names.size()) +
-                         " secrets were written: " + put.error().message,
-                     put.error().hint);
-      }
-      event.names.push_back(p.item.name);
-      ++(p.action == shell::ImportAction::create ? created : updated);
+      ++(p.action == shell::ImportAction::create   ? created
+         : p.action == shell::ImportAction::update ? updated
+                                                   : unchanged);
     }
     ctx.record(event);
     print_note("imported " + std::to_string(created + updated) + " of " + std::to_string(plan.size()) +

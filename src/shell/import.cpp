@@ -11,6 +11,7 @@
 #include <map>
 
 #include <vaultx/format/names.hpp>
+#include <vaultx/format/secret_file.hpp>
 #include <vaultx/secure/environment.hpp>
 #include <vaultx/shell/process.hpp>
 
@@ -72,13 +73,21 @@ Result<std::vector<PlannedImport>> plan_import(const store::SecretAccess& vault,
                                                bool overwrite) {
   std::vector<PlannedImport> plan;
   for (auto& item : items) {
-    PlannedImport p{std::move(item), ImportAction::create};
+    // The store's own limit, checked here so that it stops the import before
+    // the first write rather than halfway through.
+    if (item.value.size() > format::kMaxValueBytes) {
+      return Error(Errc::usage, item.origin + ": the value of " + format::quote_for_message(item.name) + " is " +
+                                    std::to_string(item.value.size()) + " bytes; the limit is 1 MiB",
+                   "nothing was imported");
+    }
+    PlannedImport p{std::move(item), ImportAction::create, secure::SecretBytes()};
     if (vault.contains(p.item.name)) {
       VAULTX_ASSIGN(auto existing, vault.get(p.item.name));
       if (existing.value.equals(p.item.value)) {
         p.action = ImportAction::unchanged;
       } else {
         p.action = overwrite ? ImportAction::update : ImportAction::conflict;
+        p.previous = std::move(existing.value);
       }
     }
     plan.push_back(std::move(p));
@@ -99,6 +108,45 @@ Status refuse_conflicts(const std::vector<PlannedImport>& plan) {
                std::to_string(names.size()) + (names.size() == 1 ? " secret already exists" : " secrets already exist") +
                    " with another value: " + list + "; nothing was imported",
                "use --overwrite to replace them, or --prefix to import beside them");
+}
+
+Status apply_import(store::SecretAccess& vault, const std::vector<PlannedImport>& plan,
+                    std::vector<std::string>& written) {
+  std::vector<const PlannedImport*> done;
+  for (const auto& p : plan) {
+    if (p.action == ImportAction::unchanged) continue;
+    store::PutOptions options;
+    options.must_not_exist = p.action == ImportAction::create;
+    auto put = vault.put(p.item.name, p.item.value, options);
+    if (put) {
+      done.push_back(&p);
+      written.push_back(p.item.name);
+      continue;
+    }
+    // Undo in reverse order; count what could not be undone.
+    std::vector<std::string> stuck;
+    for (auto it = done.rbegin(); it != done.rend(); ++it) {
+      const auto& d = **it;
+      bool undone = false;
+      if (d.action == ImportAction::create) {
+        undone = vault.remove(d.item.name).ok();
+      } else {
+        undone = vault.put(d.item.name, d.previous, {}).ok();
+      }
+      if (!undone) stuck.push_back(d.item.name);
+    }
+    std::string outcome = done.empty() ? "nothing had been written"
+                          : stuck.empty()
+                              ? "the " + std::to_string(done.size()) + " secrets written before it were rolled back"
+                              : std::to_string(stuck.size()) + " of the secrets written before it could not be "
+                                                               "rolled back: " + stuck.front() +
+                                    (stuck.size() > 1 ? ", ..." : "");
+    written.clear();
+    for (const auto& name : stuck) written.push_back(name);
+    return Error(put.error().code, "importing " + p.item.name + " failed: " + put.error().message + "; " + outcome,
+                 put.error().hint);
+  }
+  return {};
 }
 
 std::string_view action_name(ImportAction action) {

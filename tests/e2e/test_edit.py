@@ -106,6 +106,8 @@ class Edit(vxtest.VxTestCase):
         self.assertStderrHas(r, "unchanged")
         self.assertEqual(self.vx.snapshot(), before)
         self.assertBufferGone(self.report())
+        records = [json.loads(line) for line in self.vx.ok(["audit", "--json"]).stdout.splitlines()]
+        self.assertEqual((records[-1]["op"], records[-1]["names"], records[-1]["outcome"]), ("edit", ["k"], "ok"))
         # Saved again with the same bytes (an editor's :wq) is unchanged too.
         r = self.vx.run(["edit", "k"], env=self.editor_env("write", b"value without newline\n"))
         self.assertStderrHas(r, "unchanged")

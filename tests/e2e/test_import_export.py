@@ -149,6 +149,14 @@ class ImportExport(vxtest.VxTestCase):
         self.assertStderrHas(r, "bad.env:4:")
         self.assertEqual(self.vx.snapshot(), before)
 
+    def test_a_value_over_the_store_limit_imports_nothing(self):
+        # The store refuses values over 1 MiB; the import finds out before its first write.
+        path = self.write("big.env", b"FIRST=1\nHUGE='" + b"x" * (1024 * 1024 + 1) + b"'\nLAST=2\n")
+        r = self.vx.run(["import", path])
+        self.assertExit(r, 2)
+        self.assertStderrHas(r, "big.env:2:", "1 MiB")
+        self.assertEqual(self.names(), [])
+
     def test_a_key_that_is_no_secret_name_imports_nothing(self):
         path = self.write("names.env", b"OK=1\n..=2\n")
         r = self.vx.run(["import", path])

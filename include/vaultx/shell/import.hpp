@@ -47,11 +47,19 @@ enum class ImportAction { create, update, unchanged, conflict };
 struct PlannedImport {
   ImportItem item;
   ImportAction action = ImportAction::create;
+  secure::SecretBytes previous;  // update: the value it replaces, to roll back to
 };
+
+// Writes the plan. If a write fails, the secrets written before it are
+// rolled back (created ones removed, updated ones given their previous value
+// again, as a new version) and the error says how that went.
+Status apply_import(store::SecretAccess& vault, const std::vector<PlannedImport>& plan,
+                    std::vector<std::string>& written);
 
 // What importing would do to each item. Without `overwrite`, an existing
 // secret with another value is a conflict. Reads (and so authenticates)
-// every existing secret it compares against.
+// every existing secret it compares against. A value over the store's 1 MiB
+// limit is an error naming its origin.
 Result<std::vector<PlannedImport>> plan_import(const store::SecretAccess& vault, std::vector<ImportItem> items,
                                                bool overwrite);
 
