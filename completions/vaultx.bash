@@ -11,20 +11,23 @@
 # ask for a passphrase or hang the shell.
 
 # `declare -g`: bash-completion sources this file inside a function.
-declare -ga _vaultx_commands=(init set get ls rm mv rotate stale exec env scope audit passwd agent unlock lock help)
+declare -ga _vaultx_commands=(init set get ls rm mv rotate stale edit import export exec env scope audit passwd agent unlock lock completion help)
 declare -gA _vaultx_aliases=([list]=ls [remove]=rm [rename]=mv)
 declare -ga _vaultx_global_options=(--store --version --verbose --help --help-all)
 # Options of each command (and "command subcommand"), besides -h and --help.
 declare -gA _vaultx_command_options=(
   [init]="--kdf-memory --kdf-time --kdf-parallelism"
   [set]="--raw --generate --expires"
-  [get]="--raw"
+  [get]="--raw --clip -c --clear-after"
   [ls]="--long --json"
   [rm]=""
   [mv]="--force"
   [rotate]="--raw --generate --expires"
   [stale]="--max-age --json --no-key"
   [exec]="--scope --clean-env --mask --strict --watch --on-rotate"
+  [edit]="--raw"
+  [import]="--format --from --prefix --overwrite --dry-run -n"
+  [export]="--format"
   [env]="--scope --format"
   [scope]=""
   [scope ls]=""
@@ -43,13 +46,14 @@ declare -gA _vaultx_command_options=(
   [agent revoke]="--all"
   [unlock]=""
   [lock]=""
+  [completion]=""
   [help]=""
 )
 # Subcommands, for the commands that have them.
 declare -gA _vaultx_subcommands=([scope]="ls pin unpin pins" [audit]="verify head" [agent]="start stop status grant revoke")
 # Options whose value is the next word (or follows '=').
 declare -g _vaultx_value_options=" --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age --scope -s \
---mask --format -f --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate "
+--mask --format -f --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate --from --prefix --clear-after "
 # Values offered for an option.
 declare -gA _vaultx_option_values=(
   [--expires]="never"
@@ -57,13 +61,14 @@ declare -gA _vaultx_option_values=(
   [--format]="shell dotenv json"
   [-f]="shell dotenv json"
   [--on-rotate]="restart signal:HUP signal:USR1 signal:TERM"
-  [--op]="init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock"
+  [--from]="pass"
+  [--op]="init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock import export edit"
 )
 # What the operands of a command are: secret names, a name prefix, or a command.
 # "scope pin" takes a scope, then a program or script; "scope unpin" a scope, then a file.
 declare -gA _vaultx_command_operands=(
   [set]=secret [get]=secret [rm]=secret [mv]=secret [rotate]=secret [ls]=prefix [help]=command
-  [scope pin]="scope program" [scope unpin]="scope file" [scope pins]=scope
+  [edit]=secret [completion]=shell [import]=file [export]=prefix [scope pin]="scope program" [scope unpin]="scope file" [scope pins]=scope
 )
 # Seconds that `vaultx ls` may take (it runs the passphrase KDF).
 declare -g _vaultx_ls_timeout=2
@@ -217,7 +222,9 @@ _vaultx() {
       return 0
       ;;
     ?*)  # a fixed list, or a number, size, time or duration: nothing to offer
-      mapfile -t COMPREPLY < <(compgen -W "${_vaultx_option_values[$value_of]-}" -- "$cur")
+      local values=${_vaultx_option_values[$value_of]-}
+      [[ $cmd == import && ($value_of == --format || $value_of == -f) ]] && values="dotenv json"
+      mapfile -t COMPREPLY < <(compgen -W "$values" -- "$cur")
       return 0
       ;;
   esac
@@ -263,6 +270,7 @@ _vaultx() {
       mapfile -t COMPREPLY < <(compgen -W "$(_vaultx_secret_names "${words[0]}" "$store" | _vaultx_prefixes)" -- "$cur")
       ;;
     scope) mapfile -t COMPREPLY < <(compgen -W "$(_vaultx_scope_names "${words[0]}" "$store")" -- "$cur") ;;
+    shell) ((${#operands[@]} == 0)) && mapfile -t COMPREPLY < <(compgen -W "bash zsh fish" -- "$cur") ;;
     program)
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <({ compgen -c -- "$cur"; compgen -f -- "$cur"; } | sort -u)

@@ -19,6 +19,9 @@ set -l __vaultx_command_table \
     'mv:Rename a secret' \
     'rotate:Give an existing secret a new value' \
     'stale:List secrets past their expiry or maximum age' \
+    'edit:Edit a secret in $EDITOR on a private tmpfs file' \
+    'import:Import secrets from a dotenv or JSON file, or a pass store' \
+    'export:Print secrets as a dotenv file, JSON or shell' \
     'exec:Run a command with a scope'\''s secrets in its environment' \
     'env:Print a scope'\''s secrets as shell, dotenv or JSON' \
     'scope:List scopes; pin the programs they may be given to' \
@@ -27,12 +30,13 @@ set -l __vaultx_command_table \
     'agent:Run the unlock agent; grant and revoke scoped tokens' \
     'unlock:Give the agent the passphrase once' \
     'lock:Make the agent forget every key at once' \
+    'completion:Print the completion script for bash, zsh or fish' \
     'help:Show help for vaultx or a command'
 # Other names of commands, "alias:command".
 set -g __vaultx_aliases list:ls remove:rm rename:mv
 # Options that take the next word as their value.
 set -g __vaultx_value_options --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age \
-    -s --scope --mask -f --format --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate
+    -s --scope --mask -f --format --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate --from --prefix --clear-after
 # Subcommands, "command:subcommand:description".
 set -l __vaultx_subcommand_table \
     'audit:verify:Check the chain and every MAC (unlocks the store)' \
@@ -47,8 +51,8 @@ set -l __vaultx_subcommand_table \
     'agent:grant:Print a token that may read only the given scopes' \
     'agent:revoke:Revoke a token, or --all'
 # Commands whose operands are secret names, and those whose operand is a name prefix.
-set -l __vaultx_secret_commands get set rm mv rotate
-set -l __vaultx_prefix_commands ls
+set -l __vaultx_secret_commands get set rm mv rotate edit
+set -l __vaultx_prefix_commands ls export
 
 # Global options (before the command).
 complete -c vaultx -f
@@ -65,7 +69,10 @@ complete -c vaultx -n '__vaultx_using init passwd' -l kdf-parallelism -x -d 'Arg
 complete -c vaultx -n '__vaultx_using set rotate' -l raw -d 'Read stdin byte for byte, keeping a trailing newline'
 complete -c vaultx -n '__vaultx_using set rotate' -l generate -d 'Generate a random value (--generate=LEN, default 32)'
 complete -c vaultx -n '__vaultx_using set rotate' -l expires -x -a never -d 'Expiry: YYYY-MM-DD, RFC 3339 date-time, or never'
+complete -c vaultx -n '__vaultx_using edit' -l raw -d 'The file holds the exact bytes'
 complete -c vaultx -n '__vaultx_using get' -l raw -d 'Print the exact bytes, without a newline'
+complete -c vaultx -n '__vaultx_using get' -s c -l clip -d 'Copy to the clipboard instead of printing'
+complete -c vaultx -n '__vaultx_using get' -l clear-after -x -d 'With --clip: clear the clipboard after (e.g. 45s)'
 complete -c vaultx -n '__vaultx_using ls' -s l -l long -d 'Also version, times, age and expiry'
 complete -c vaultx -n '__vaultx_using ls' -l json -d 'Print a JSON array'
 complete -c vaultx -n '__vaultx_using mv' -s f -l force -d 'Replace NEW if it exists'
@@ -88,10 +95,18 @@ complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is revoke' 
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l watch -d 'Restart or signal the command when a secret changes'
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l on-rotate -x -a 'restart signal:HUP signal:USR1 signal:TERM' -d 'With --watch: restart or signal:NAME'
 complete -c vaultx -n '__vaultx_using env' -s f -l format -x -a 'shell dotenv json' -d 'Output format'
+complete -c vaultx -n '__vaultx_using export' -s f -l format -x -a 'dotenv json shell' -d 'Output format'
+complete -c vaultx -n '__vaultx_using import' -s f -l format -x -a 'dotenv json' -d 'Format of the file'
+complete -c vaultx -n '__vaultx_using import' -l from -x -a pass -d 'Migrate a pass store (DIR)'
+complete -c vaultx -n '__vaultx_using import' -l prefix -x -a '(__vaultx_secret_names | __vaultx_prefixes)' -d 'Store each KEY as PREFIX/KEY'
+complete -c vaultx -n '__vaultx_using import' -l overwrite -d 'Replace existing secrets whose value differs'
+complete -c vaultx -n '__vaultx_using import' -s n -l dry-run -d 'Print what would be done; write nothing'
+complete -c vaultx -n '__vaultx_using import' -F
+complete -c vaultx -n '__vaultx_using completion; and __vaultx_no_subcommand' -a 'bash zsh fish'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l json -d 'One JSON object per line'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l since -x -d 'Only records at or after a date or date-time'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l name -x -a '(__vaultx_secret_names)' -d 'Only records naming this secret'
-complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l op -x -a 'init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock' -d 'Only records of this operation'
+complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l op -x -a 'init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock import export edit' -d 'Only records of this operation'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_subcommand_is verify' -l head -x -d 'A checkpoint printed by vaultx audit head (SEQ:HASH)'
 complete -c vaultx -n 'not __vaultx_no_command; and not __vaultx_in_child' -s h -l help -d 'Print the options and exit'
 # ------------------------------------------------------------------------------

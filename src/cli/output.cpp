@@ -42,4 +42,6 @@ void print_warning(std::string_view message) {
   write_fd(STDERR_FILENO, "vaultx: warning: " + std::string(message) + "\n");
 }
 
+void print_note(std::string_view message) { write_fd(STDERR_FILENO, "vaultx: " + std::string(message) + "\n"); }
+
 }  // namespace vaultx::cli

@@ -11,5 +11,7 @@ namespace vaultx::cli {
 Status write_stdout(std::string_view data);
 void print_error(const Error& error);
 void print_warning(std::string_view message);
+// "vaultx: MESSAGE" on stderr: what a command did, for people (never a value).
+void print_note(std::string_view message);
 
 }  // namespace vaultx::cli
