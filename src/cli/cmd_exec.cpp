@@ -59,7 +59,7 @@ class ExecCommand final : public Command {
   Result<int> run(Context& ctx) override {
     event_ = audit::AuditEvent{.op = "exec", .scopes = scopes_.names, .command = command_.front()};
     VAULTX_ASSIGN(auto store, ctx.record_if_failed(event_, ctx.open_store()));
-    VAULTX_ASSIGN(auto config, ctx.record_if_failed(event_, scopes_.load(store)));
+    VAULTX_ASSIGN(auto config, ctx.record_if_failed(event_, scopes_.load(ctx, store)));
     // Which program may receive the scope is decided before anything is decrypted.
     store::PinStore pin_store(ctx.state_dir(), store.header().store_id);
     VAULTX_ASSIGN(auto pins, ctx.record_if_failed(event_, pin_store.load()));

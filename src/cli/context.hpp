@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include <vaultx/audit/trail.hpp>
+#include <vaultx/config/config.hpp>
 #include <vaultx/crypto/kdf.hpp>
 #include <vaultx/error.hpp>
 #include <vaultx/store/store.hpp>
@@ -27,6 +28,8 @@ inline constexpr const char* kPassphraseFile = "VAULTX_PASSPHRASE_FILE";
 inline constexpr const char* kNewPassphrase = "VAULTX_NEW_PASSPHRASE";
 inline constexpr const char* kNewPassphraseFile = "VAULTX_NEW_PASSPHRASE_FILE";
 inline constexpr const char* kIdentityFile = "VAULTX_IDENTITY_FILE";
+inline constexpr const char* kIdentityPassphrase = "VAULTX_IDENTITY_PASSPHRASE";
+inline constexpr const char* kIdentityPassphraseFile = "VAULTX_IDENTITY_PASSPHRASE_FILE";
 inline constexpr const char* kAgentSock = "VAULTX_AGENT_SOCK";
 }  // namespace env
 
@@ -50,8 +53,25 @@ class Context {
   Result<std::unique_ptr<store::SecretAccess>> unlock(const audit::AuditEvent& attempt);
   Result<std::unique_ptr<store::SecretAccess>> unlock();
   // The same chain without the agent, for commands that need the master key
-  // itself in this process (passwd, rekey).
+  // itself in this process (passwd, rekey). A scoped identity is refused.
   Result<store::Vault> unlock_vault(const audit::AuditEvent& attempt);
+
+  // vaultx.toml for commands that need it: in a team store only the copy
+  // accepted on this machine (else Errc::usage: pending, review with
+  // 'vaultx scope sync'); in a single-user store the file as it is.
+  Result<config::Config> load_config(const store::Store& store) const;
+
+  // The store's passphrase for rewrapping its key file (rekey): the one
+  // that unlocked this process if any, else from the usual sources.
+  Result<secure::SecretBytes> store_passphrase(const store::Store& store);
+
+  // Commits what this process wrote to the store, if it is a git work tree
+  // ("vaultx: <op> (N secrets)"). Called by main once the command is done.
+  Status commit_changes(const std::string& op);
+
+  // The passphrase of an identity file (VAULTX_IDENTITY_PASSPHRASE_FILE,
+  // VAULTX_IDENTITY_PASSPHRASE, else a prompt), never prompting if `prompt` is false.
+  static Result<secure::SecretBytes> identity_passphrase(const std::string& path, bool prompt);
 
   // Appends `event` to the store's audit trail, stamped with the user, uid,
   // pid and time, and MAC'd with the audit key if this process unlocked the
@@ -89,12 +109,25 @@ class Context {
 
  private:
   Result<store::Vault> unlock_store(const store::Store& store, std::string& failure_reason);
+  // VAULTX_IDENTITY_FILE: nullopt when it is not set.
+  Result<std::optional<store::IdentityUnlock>> unlock_with_identity(const store::Store& store,
+                                                                    std::string& failure_reason);
+  Result<std::unique_ptr<store::SecretAccess>> unlock_access(const store::Store& store, std::string& failure_reason);
+  // What a full unlock must pass before its key is used: the store is the
+  // one known at this path, every recipient and scope key file is endorsed,
+  // and the master key is the pinned one (or endorsed by rekey records).
+  Status accept_vault(store::Vault& vault, std::string& failure_reason);
+  Result<const config::Config*> membership_config(const fs::path& root);
+  void record_failed_unlock(const audit::AuditEvent& attempt, const std::string& reason);
   void record_outcome(audit::AuditEvent event, const Error* error);
 
   CLI::App& root_;
   // Set once a store is opened for unlocking; the key once it is unlocked.
   std::optional<format::StoreId> audit_store_id_;
   std::optional<secure::SecretBytes> audit_key_;
+  // The passphrase that unlocked the store, kept for rekey only.
+  std::optional<secure::SecretBytes> unlock_passphrase_;
+  std::optional<config::Config> membership_config_;
 };
 
 // Parses --kdf-memory/--kdf-time/--kdf-parallelism into `params`.

@@ -113,9 +113,19 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto result = cmd->run(ctx);
+  // In a store kept in git, whatever the command wrote is committed, even if
+  // it failed half way: the history then shows what is on disk.
+  std::string op = cmd->name();
+  for (const CLI::App* nested : sub->get_subcommands()) op += " " + nested->get_name();
+  auto committed = ctx.commit_changes(op);
   if (!result) {
     vaultx::cli::print_error(result.error());
+    if (!committed) vaultx::cli::print_error(committed.error());
     return cmd->exit_code_for(result.error());
+  }
+  if (!committed) {
+    vaultx::cli::print_error(committed.error());
+    return *result == 0 ? 1 : *result;
   }
   return *result;
 }

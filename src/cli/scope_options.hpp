@@ -9,6 +9,8 @@
 #include <vaultx/config/config.hpp>
 #include <vaultx/store/store.hpp>
 
+#include "context.hpp"
+
 namespace vaultx::cli {
 
 struct ScopeOptions {
@@ -20,10 +22,11 @@ struct ScopeOptions {
         ->type_name("SCOPE");
   }
 
-  // Loads STORE/vaultx.toml and checks that every requested scope exists,
-  // before anything is unlocked.
-  Result<config::Config> load(const store::Store& store) const {
-    VAULTX_ASSIGN(auto config, config::load_config(store.paths().config()));
+  // Loads STORE/vaultx.toml (in a team store, the copy accepted on this
+  // machine) and checks that every requested scope exists, before anything
+  // is unlocked.
+  Result<config::Config> load(const Context& ctx, const store::Store& store) const {
+    VAULTX_ASSIGN(auto config, ctx.load_config(store));
     for (const auto& name : names) {
       if (config.scopes.count(name) == 0) return unknown_scope(config, name);
     }
