@@ -49,7 +49,7 @@ class ExecCommand final : public Command {
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->default_str("auto");
     app.add_flag("--strict", strict_, "Refuse to run (125) if an injected secret is expired or past its max age");
-    app.add_option("COMMAND", command_, "The command and its arguments, after --")->required();
+    app.add_option("COMMAND", command_, "The command and its arguments, after --");
     // Everything after the first positional belongs to the command, options included.
     app.positionals_at_end();
   }
@@ -57,6 +57,14 @@ class ExecCommand final : public Command {
   int exit_code_for(const Error&) const override { return kExecFailure; }
 
   Result<int> run(Context& ctx) override {
+    // Words before `--` (exec -s S cmd -- x) keep the `--` as the child's own argument, as env(1) does.
+    if (ctx.has_separator) {
+      if (!command_.empty()) command_.emplace_back("--");
+      command_.insert(command_.end(), ctx.command_after_separator.begin(), ctx.command_after_separator.end());
+    }
+    if (command_.empty()) {
+      return Error(Errc::usage, "no command to run", "write it after --: vaultx exec --scope S -- CMD ARGS");
+    }
     event_ = audit::AuditEvent{.op = "exec", .scopes = scopes_.names, .command = command_.front()};
     VAULTX_ASSIGN(auto store, ctx.record_if_failed(event_, ctx.open_store()));
     VAULTX_ASSIGN(auto config, ctx.record_if_failed(event_, scopes_.load(ctx, store)));
@@ -64,8 +72,7 @@ class ExecCommand final : public Command {
     store::PinStore pin_store(ctx.state_dir(), store.header().store_id);
     VAULTX_ASSIGN(auto pins, ctx.record_if_failed(event_, pin_store.load()));
     VAULTX_TRY(ctx.record_if_failed(event_, exec::check_command_binding(config, scopes_.names, pins,
-                                                                exec::launch_target(command_, parent_path()),
-                                                                parent_path())));
+                                                                exec::launch_target(command_, parent_path()))));
     VAULTX_ASSIGN(auto vault, ctx.unlock(event_));
     VAULTX_ASSIGN(auto secrets, ctx.record_if_failed(event_, exec::load_scope_secrets(*vault, config, scopes_.names)));
     for (const auto& s : secrets) event_.names.push_back(s.secret_name);
@@ -76,8 +83,7 @@ class ExecCommand final : public Command {
     VAULTX_ASSIGN(auto child_env, ctx.record_if_failed(event_, exec::ChildEnvironment::build(environ, clean_env_, injected)));
     if (child_env.get("PATH") != parent_path()) {  // a scope that sets PATH (allow_env) changes what runs
       VAULTX_TRY(ctx.record_if_failed(event_, exec::check_command_binding(config, scopes_.names, pins,
-                                                                  exec::launch_target(command_, child_env.get("PATH")),
-                                                                  child_env.get("PATH"))));
+                                                                  exec::launch_target(command_, child_env.get("PATH")))));
     }
     return launch(ctx, secrets, child_env);
   }

@@ -66,12 +66,16 @@ class ScopeCommand final : public Command {
       return Error(Errc::not_found, "no scope named '" + scope_ + "' in " + config.source,
                    "define it as [scopes." + scope_ + "] in vaultx.toml first");
     }
-    VAULTX_ASSIGN(auto target, resolve_pin_target(path_));
     if (unpin_->parsed()) {
+      // The pinned file may be gone: fall back to the path as given, made absolute.
+      auto resolved = resolve_pin_target(path_);
+      const std::string target =
+          resolved ? *resolved : fs::absolute(path_).lexically_normal().string();
       VAULTX_TRY(ctx.recorded(audit::AuditEvent{.op = "scope-unpin", .scopes = {scope_}, .command = target},
                               pins.remove(scope_, target)));
       return 0;
     }
+    VAULTX_ASSIGN(auto target, resolve_pin_target(path_));
     VAULTX_ASSIGN(auto digest, store::hash_file(target));
     VAULTX_TRY(ctx.recorded(audit::AuditEvent{.op = "scope-pin", .scopes = {scope_}, .command = target},
                             pins.put(format::CommandPin{scope_, target, digest})));

@@ -5,6 +5,8 @@
 #include "context.hpp"
 #include "output.hpp"
 
+#include <algorithm>
+
 #include <vaultx/config/policy.hpp>
 #include <vaultx/format/encoding.hpp>
 #include <vaultx/format/json.hpp>
@@ -30,8 +32,9 @@ class StaleCommand final : public Command {
   std::string summary() const override { return "List secrets past their expiry or maximum age; exit 1 if any"; }
 
   void define(CLI::App& app) override {
-    app.add_option("--max-age", max_age_text_, "Maximum age for every secret, overriding [policy] (e.g. 90d)")
-        ->type_name("DURATION");
+    max_age_option_ =
+        app.add_option("--max-age", max_age_text_, "Maximum age for every secret, overriding [policy] (e.g. 90d)")
+            ->type_name("DURATION");
     app.add_flag("--json", json_, "A JSON array of {name, version, rotated, expires, age_seconds, max_age_seconds, "
                                   "reason}");
     app.add_flag("--no-key", no_key_, "Check without unlocking: secrets are shown by file, only [policy] max_age "
@@ -40,7 +43,8 @@ class StaleCommand final : public Command {
 
   Result<int> run(Context& ctx) override {
     std::optional<std::int64_t> max_age_override;
-    if (!max_age_text_.empty()) {
+    // Given but empty (--max-age "") is a bad duration, not "no option".
+    if (max_age_option_->count() > 0) {
       max_age_override = format::parse_duration(max_age_text_);
       if (!max_age_override) {
         return Error(Errc::usage, "--max-age '" + max_age_text_ + "' is not a duration",
@@ -50,13 +54,15 @@ class StaleCommand final : public Command {
     VAULTX_ASSIGN(auto store, ctx.open_store());
     VAULTX_ASSIGN(auto config, config::load_config(store.paths().config()));
     std::vector<std::pair<std::string, format::SecretMetadata>> secrets;
+    bool damaged = false;
     if (no_key_) {
-      VAULTX_ASSIGN(secrets, read_metadata_without_key(store));
+      VAULTX_ASSIGN(secrets, read_metadata_without_key(store, damaged));
     } else {
       const audit::AuditEvent event{.op = "stale"};
       VAULTX_ASSIGN(auto vault, ctx.unlock(event));
       VAULTX_ASSIGN(auto listing, ctx.recorded(event, vault->list("")));
       for (const auto& problem : listing.problems) print_error(problem);
+      damaged = !listing.problems.empty();
       for (auto& e : listing.entries) secrets.emplace_back(std::move(e.name), e.meta);
     }
     const auto now = format::now_utc();
@@ -68,13 +74,15 @@ class StaleCommand final : public Command {
       if (auto s = config::staleness(meta, max_age, now)) stale.push_back({name, meta, *s});
     }
     VAULTX_TRY(write_stdout(json_ ? render_json(stale) : render_text(stale)));
+    // A gate must not pass over a file it could not check.
+    if (damaged) return exit_code_for_errc(Errc::integrity);
     return stale.empty() ? 0 : 1;
   }
 
  private:
   // Every secret file's metadata, named by file: the names are encrypted.
   static Result<std::vector<std::pair<std::string, format::SecretMetadata>>> read_metadata_without_key(
-      const store::Store& store) {
+      const store::Store& store, bool& damaged) {
     std::vector<std::pair<std::string, format::SecretMetadata>> out;
     VAULTX_ASSIGN(auto names, store::list_directory(store.paths().secrets_dir()));
     for (const auto& file_name : names) {
@@ -85,10 +93,12 @@ class StaleCommand final : public Command {
       if (!file) {
         print_error(Error(Errc::integrity, "secret file " + path.string() + " is corrupt (" + file.error().message +
                                                ")"));
+        damaged = true;
         continue;
       }
       out.emplace_back("secrets/" + file_name, file->meta);
     }
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     return out;
   }
 
@@ -117,6 +127,7 @@ class StaleCommand final : public Command {
   }
 
   std::string max_age_text_;
+  CLI::Option* max_age_option_ = nullptr;
   bool json_ = false;
   bool no_key_ = false;
 };

@@ -39,6 +39,9 @@ class Context {
 
   // --store, set by main before a command runs.
   std::string store_option;
+  // exec: the words after `--`, exactly as typed (main keeps them from CLI11).
+  std::vector<std::string> command_after_separator;
+  bool has_separator = false;
 
   [[nodiscard]] CLI::App& root_app() const { return root_; }
   [[nodiscard]] fs::path store_dir() const;

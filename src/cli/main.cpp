@@ -50,6 +50,22 @@ int report_parse_error(const CLI::ParseError& e, const CLI::App& app, const CLI:
   return usage_error(e.what(), "see '" + where + " --help'");
 }
 
+// `vaultx exec ... -- CMD ARGS`: the words after `--` go to the child exactly
+// as typed. CLI11 would otherwise re-split some of them (it reads "[a,b]" as
+// a list), so they are cut off before parsing. Returns the index of that
+// `--`, or argc if the command is not exec or has none.
+int exec_separator(int argc, char** argv) {
+  int i = 1;
+  while (i < argc && argv[i][0] == '-') {  // global options before the command
+    i += std::string_view(argv[i]) == "--store" ? 2 : 1;
+  }
+  if (i >= argc || std::string_view(argv[i]) != "exec") return argc;
+  for (int j = i + 1; j < argc; ++j) {
+    if (std::string_view(argv[j]) == "--") return j;
+  }
+  return argc;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,8 +106,11 @@ int main(int argc, char** argv) {
     return {nullptr, nullptr};
   };
 
+  const int separator = exec_separator(argc, argv);
+  for (int i = separator + 1; i < argc; ++i) ctx.command_after_separator.emplace_back(argv[i]);
+  ctx.has_separator = separator < argc;
   try {
-    app.parse(argc, argv);
+    app.parse(separator, argv);
   } catch (const CLI::CallForHelp&) {
     // Passing "vaultx" makes the usage line read "vaultx get ...", not "get ...".
     std::cout << (chosen().first != nullptr ? chosen().first->help("vaultx") : app.help());
@@ -100,7 +119,10 @@ int main(int argc, char** argv) {
     std::cout << app.help("", CLI::AppFormatMode::All);
     return 0;
   } catch (const CLI::ParseError& e) {
-    return report_parse_error(e, app, chosen().first);
+    const int status = report_parse_error(e, app, chosen().first);
+    // exec follows env(1): any failure before the child runs is its own code (125).
+    const auto* cmd = chosen().second;
+    return cmd != nullptr ? cmd->exit_code_for(vaultx::Error(vaultx::Errc::usage, e.what())) : status;
   }
 
   if (show_version) {

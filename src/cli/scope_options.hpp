@@ -19,6 +19,7 @@ struct ScopeOptions {
   void define(CLI::App& app) {
     app.add_option("-s,--scope", names, "Scope from vaultx.toml (repeatable: the union)")
         ->required()
+        ->allow_extra_args(false)  // one scope per --scope: the command's words are never scopes
         ->type_name("SCOPE");
   }
 

@@ -17,7 +17,9 @@ Nonce random_nonce() {
   return n;
 }
 
-void random_fill(std::span<std::uint8_t> out) { randombytes_buf(out.data(), out.size()); }
+void random_fill(std::span<std::uint8_t> out) {
+  if (!out.empty()) randombytes_buf(out.data(), out.size());  // libsodium declares the pointer non-null
+}
 
 std::uint32_t random_below(std::uint32_t upper_bound) { return randombytes_uniform(upper_bound); }
 

@@ -7,6 +7,7 @@
 namespace vaultx::format {
 
 std::string base64_encode(ByteView bytes) {
+  if (bytes.empty()) return {};
   const int variant = sodium_base64_VARIANT_ORIGINAL;
   std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
   sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), variant);
@@ -16,6 +17,7 @@ std::string base64_encode(ByteView bytes) {
 
 std::optional<Bytes> base64_decode(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
+  if (text.empty()) return Bytes{};  // libsodium's pointers must not be null
   Bytes out(text.size() / 4 * 3);
   std::size_t written = 0;
   const char* end = nullptr;
@@ -78,6 +80,7 @@ std::optional<Bytes> base64url_decode(std::string_view text) {
 }
 
 std::string hex_encode(ByteView bytes) {
+  if (bytes.empty()) return {};
   std::string out(bytes.size() * 2 + 1, '\0');
   sodium_bin2hex(out.data(), out.size(), bytes.data(), bytes.size());
   out.pop_back();
@@ -90,6 +93,7 @@ std::optional<Bytes> hex_decode(std::string_view text) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
   });
   if (!lower_hex) return std::nullopt;
+  if (text.empty()) return Bytes{};
   Bytes out(text.size() / 2);
   std::size_t written = 0;
   if (sodium_hex2bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, nullptr) != 0 ||

@@ -23,11 +23,12 @@ struct LaunchTarget {
 
 LaunchTarget launch_target(const std::vector<std::string>& argv, std::optional<std::string_view> path_variable);
 
-// Errc::denied naming the scope, the program and what to do, if any scope's
+// Bare names in `commands` are resolved on the system search path
+// (/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin), not the
+// caller's PATH. Errc::denied naming the scope, the program and what to do, if any scope's
 // `commands` leaves the program out, or if a scope has pins and neither the
 // program nor the script is pinned, or a pinned file's content changed.
 Status check_command_binding(const config::Config& config, const std::vector<std::string>& scopes,
-                             const std::vector<format::CommandPin>& pins, const LaunchTarget& target,
-                             std::optional<std::string_view> path_variable);
+                             const std::vector<format::CommandPin>& pins, const LaunchTarget& target);
 
 }  // namespace vaultx::exec
