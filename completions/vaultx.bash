@@ -11,7 +11,7 @@
 # ask for a passphrase or hang the shell.
 
 # `declare -g`: bash-completion sources this file inside a function.
-declare -ga _vaultx_commands=(init set get ls rm mv rotate stale exec env scope audit passwd help)
+declare -ga _vaultx_commands=(init set get ls rm mv rotate stale exec env scope config audit passwd identity recipients rekey help)
 declare -gA _vaultx_aliases=([list]=ls [remove]=rm [rename]=mv)
 declare -ga _vaultx_global_options=(--store --version --verbose --help --help-all)
 # Options of each command (and "command subcommand"), besides -h and --help.
@@ -31,6 +31,17 @@ declare -gA _vaultx_command_options=(
   [scope pin]=""
   [scope unpin]=""
   [scope pins]=""
+  [scope sync]="--yes"
+  [config]=""
+  [config edit]=""
+  [identity]=""
+  [identity new]="--out --passphrase --kdf-memory --kdf-time --kdf-parallelism"
+  [identity pub]=""
+  [recipients]=""
+  [recipients ls]=""
+  [recipients add]="--name --scope"
+  [recipients rm]=""
+  [rekey]="--rotate-data-keys"
   [audit]="--json --since --name --op"
   [audit verify]="--head"
   [audit head]=""
@@ -38,10 +49,11 @@ declare -gA _vaultx_command_options=(
   [help]=""
 )
 # Subcommands, for the commands that have them.
-declare -gA _vaultx_subcommands=([scope]="ls pin unpin pins" [audit]="verify head")
+declare -gA _vaultx_subcommands=([scope]="ls pin unpin pins sync" [audit]="verify head" [config]="edit"
+  [identity]="new pub" [recipients]="ls add rm")
 # Options whose value is the next word (or follows '=').
 declare -g _vaultx_value_options=" --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age --scope -s \
---mask --format -f --since --name --op --head "
+--mask --format -f --since --name --op --head --out "
 # Values offered for an option.
 declare -gA _vaultx_option_values=(
   [--expires]="never"

@@ -22,14 +22,18 @@ set -l __vaultx_command_table \
     'exec:Run a command with a scope'\''s secrets in its environment' \
     'env:Print a scope'\''s secrets as shell, dotenv or JSON' \
     'scope:List scopes; pin the programs they may be given to' \
+    'config:Edit vaultx.toml and accept it on this machine' \
     'audit:Show, verify or checkpoint the audit trail' \
     'passwd:Change the passphrase' \
+    'identity:Create an X25519 identity or print its public key' \
+    'recipients:List, add and remove who can open the store' \
+    'rekey:New master and scope keys; drop removed recipients' \
     'help:Show help for vaultx or a command'
 # Other names of commands, "alias:command".
 set -g __vaultx_aliases list:ls remove:rm rename:mv
 # Options that take the next word as their value.
 set -g __vaultx_value_options --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age \
-    -s --scope --mask -f --format --since --name --op --head
+    -s --scope --mask -f --format --since --name --op --head --out
 # Subcommands, "command:subcommand:description".
 set -l __vaultx_subcommand_table \
     'audit:verify:Check the chain and every MAC (unlocks the store)' \
@@ -37,7 +41,14 @@ set -l __vaultx_subcommand_table \
     'scope:ls:List the scopes with their patterns, commands and pins' \
     'scope:pin:Record the SHA-256 of a program or script for a scope' \
     'scope:unpin:Forget a pin' \
-    'scope:pins:List pins and whether each file still matches'
+    'scope:pins:List pins and whether each file still matches' \
+    'scope:sync:Review vaultx.toml changes and accept them on this machine' \
+    'config:edit:Run $EDITOR on vaultx.toml, then accept it here' \
+    'identity:new:Create an identity file; prints its public key last' \
+    'identity:pub:Print the public key of an identity file' \
+    'recipients:ls:List the recipients' \
+    'recipients:add:Add a full or scoped recipient' \
+    'recipients:rm:Remove a recipient (then run vaultx rekey)'
 # Commands whose operands are secret names, and those whose operand is a name prefix.
 set -l __vaultx_secret_commands get set rm mv rotate
 set -l __vaultx_prefix_commands ls
@@ -57,6 +68,13 @@ complete -c vaultx -n '__vaultx_using init passwd' -l kdf-parallelism -x -d 'Arg
 complete -c vaultx -n '__vaultx_using set rotate' -l raw -d 'Read stdin byte for byte, keeping a trailing newline'
 complete -c vaultx -n '__vaultx_using set rotate' -l generate -d 'Generate a random value (--generate=LEN, default 32)'
 complete -c vaultx -n '__vaultx_using set rotate' -l expires -x -a never -d 'Expiry: YYYY-MM-DD, RFC 3339 date-time, or never'
+complete -c vaultx -n '__vaultx_using rekey' -l rotate-data-keys -d 'Also re-encrypt every value under a fresh data key'
+complete -c vaultx -n '__vaultx_using identity; and __vaultx_subcommand_is new' -l out -r -F -d 'Identity file to create'
+complete -c vaultx -n '__vaultx_using identity; and __vaultx_subcommand_is new' -l passphrase -d 'Protect the secret key with a passphrase'
+complete -c vaultx -n '__vaultx_using identity; and __vaultx_subcommand_is pub' -F
+complete -c vaultx -n '__vaultx_using recipients; and __vaultx_subcommand_is add' -l name -x -d 'Recipient name'
+complete -c vaultx -n '__vaultx_using recipients; and __vaultx_subcommand_is add' -l scope -x -a '(__vaultx_scope_names)' -d 'Scope it may read (repeatable)'
+complete -c vaultx -n '__vaultx_using scope; and __vaultx_subcommand_is sync' -s y -l yes -d 'Accept without asking'
 complete -c vaultx -n '__vaultx_using get' -l raw -d 'Print the exact bytes, without a newline'
 complete -c vaultx -n '__vaultx_using ls' -s l -l long -d 'Also version, times, age and expiry'
 complete -c vaultx -n '__vaultx_using ls' -l json -d 'Print a JSON array'

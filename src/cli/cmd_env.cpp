@@ -28,6 +28,7 @@ class EnvCommand final : public Command {
     VAULTX_ASSIGN(auto store, ctx.record_if_failed(event, ctx.open_store()));
     VAULTX_ASSIGN(auto config, ctx.record_if_failed(event, scopes_.load(ctx, store)));
     VAULTX_ASSIGN(auto vault, ctx.unlock(event));
+    VAULTX_TRY(ctx.record_if_failed(event, scopes_.check_access(*vault)));
     VAULTX_ASSIGN(auto secrets, ctx.record_if_failed(event, exec::load_scope_secrets(*vault, config, scopes_.names)));
     for (const auto& s : secrets) event.names.push_back(s.secret_name);
     std::vector<exec::EnvEntry> entries;

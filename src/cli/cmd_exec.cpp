@@ -74,6 +74,7 @@ class ExecCommand final : public Command {
     VAULTX_TRY(ctx.record_if_failed(event_, exec::check_command_binding(config, scopes_.names, pins,
                                                                 exec::launch_target(command_, parent_path()))));
     VAULTX_ASSIGN(auto vault, ctx.unlock(event_));
+    VAULTX_TRY(ctx.record_if_failed(event_, scopes_.check_access(*vault)));
     VAULTX_ASSIGN(auto secrets, ctx.record_if_failed(event_, exec::load_scope_secrets(*vault, config, scopes_.names)));
     for (const auto& s : secrets) event_.names.push_back(s.secret_name);
     VAULTX_TRY(ctx.record_if_failed(event_, check_staleness(config, secrets)));

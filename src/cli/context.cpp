@@ -67,6 +67,8 @@ fs::path Context::state_dir() const {
   return xdg_dir("XDG_STATE_HOME", ".local/state") / "vaultx";
 }
 
+fs::path Context::default_identity_path() { return xdg_dir("XDG_CONFIG_HOME", ".config") / "vaultx" / "identity"; }
+
 Result<store::Store> Context::open_store() const { return store::Store::open(store_dir()); }
 
 Result<store::Vault> Context::unlock_store(const store::Store& store, std::string& failure_reason) {

@@ -46,6 +46,8 @@ class Context {
   [[nodiscard]] CLI::App& root_app() const { return root_; }
   [[nodiscard]] fs::path store_dir() const;
   [[nodiscard]] fs::path state_dir() const;
+  // ${XDG_CONFIG_HOME:-~/.config}/vaultx/identity: where `identity new` writes by default.
+  [[nodiscard]] static fs::path default_identity_path();
 
   Result<store::Store> open_store() const;
   // The unlock chain of DESIGN.md: agent, identity, passphrase file,
@@ -86,6 +88,8 @@ class Context {
   // injected)}, exec also .command (argv[0] only) and .status (the child's
   // exit status); a process replaced by execve records before it, without status.
   void record(audit::AuditEvent event);
+  // After a rekey: later records are MAC'd with the new master key's audit key.
+  void set_audit_key(std::optional<secure::SecretBytes> key) { audit_key_ = std::move(key); }
 
   // Records `event` with the outcome of `result` (ok, or failed with a short
   // reason from the error) and hands the result back:
