@@ -11,12 +11,12 @@
 # ask for a passphrase or hang the shell.
 
 # `declare -g`: bash-completion sources this file inside a function.
-declare -ga _vaultx_commands=(init set get ls rm mv rotate stale exec env scope config audit passwd identity recipients rekey help)
+declare -ga _vaultx_commands=(init set get ls rm mv rotate stale exec env scope config audit passwd identity recipients rekey git resolve help)
 declare -gA _vaultx_aliases=([list]=ls [remove]=rm [rename]=mv)
 declare -ga _vaultx_global_options=(--store --version --verbose --help --help-all)
 # Options of each command (and "command subcommand"), besides -h and --help.
 declare -gA _vaultx_command_options=(
-  [init]="--kdf-memory --kdf-time --kdf-parallelism"
+  [init]="--kdf-memory --kdf-time --kdf-parallelism --git"
   [set]="--raw --generate --expires"
   [get]="--raw"
   [ls]="--long --json"
@@ -42,6 +42,8 @@ declare -gA _vaultx_command_options=(
   [recipients add]="--name --scope"
   [recipients rm]=""
   [rekey]="--rotate-data-keys"
+  [git]=""
+  [resolve]="--ours --theirs"
   [audit]="--json --since --name --op"
   [audit verify]="--head"
   [audit head]=""
@@ -65,7 +67,7 @@ declare -gA _vaultx_option_values=(
 # What the operands of a command are: secret names, a name prefix, or a command.
 # "scope pin" takes a scope, then a program or script; "scope unpin" a scope, then a file.
 declare -gA _vaultx_command_operands=(
-  [set]=secret [get]=secret [rm]=secret [mv]=secret [rotate]=secret [ls]=prefix [help]=command
+  [resolve]=secret [set]=secret [get]=secret [rm]=secret [mv]=secret [rotate]=secret [ls]=prefix [help]=command
   [scope pin]="scope program" [scope unpin]="scope file" [scope pins]=scope
 )
 # Seconds that `vaultx ls` may take (it runs the passphrase KDF).

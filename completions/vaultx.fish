@@ -28,6 +28,8 @@ set -l __vaultx_command_table \
     'identity:Create an X25519 identity or print its public key' \
     'recipients:List, add and remove who can open the store' \
     'rekey:New master and scope keys; drop removed recipients' \
+    'git:Run git in the store; git setup enables it' \
+    'resolve:Settle a git conflict on a secret' \
     'help:Show help for vaultx or a command'
 # Other names of commands, "alias:command".
 set -g __vaultx_aliases list:ls remove:rm rename:mv
@@ -50,7 +52,7 @@ set -l __vaultx_subcommand_table \
     'recipients:add:Add a full or scoped recipient' \
     'recipients:rm:Remove a recipient (then run vaultx rekey)'
 # Commands whose operands are secret names, and those whose operand is a name prefix.
-set -l __vaultx_secret_commands get set rm mv rotate
+set -l __vaultx_secret_commands get set rm mv rotate resolve
 set -l __vaultx_prefix_commands ls
 
 # Global options (before the command).
@@ -68,6 +70,9 @@ complete -c vaultx -n '__vaultx_using init passwd' -l kdf-parallelism -x -d 'Arg
 complete -c vaultx -n '__vaultx_using set rotate' -l raw -d 'Read stdin byte for byte, keeping a trailing newline'
 complete -c vaultx -n '__vaultx_using set rotate' -l generate -d 'Generate a random value (--generate=LEN, default 32)'
 complete -c vaultx -n '__vaultx_using set rotate' -l expires -x -a never -d 'Expiry: YYYY-MM-DD, RFC 3339 date-time, or never'
+complete -c vaultx -n '__vaultx_using init' -l git -d 'Keep the store in git'
+complete -c vaultx -n '__vaultx_using resolve' -l ours -d 'Keep this clone'\''s value'
+complete -c vaultx -n '__vaultx_using resolve' -l theirs -d 'Keep the merged-in value'
 complete -c vaultx -n '__vaultx_using rekey' -l rotate-data-keys -d 'Also re-encrypt every value under a fresh data key'
 complete -c vaultx -n '__vaultx_using identity; and __vaultx_subcommand_is new' -l out -r -F -d 'Identity file to create'
 complete -c vaultx -n '__vaultx_using identity; and __vaultx_subcommand_is new' -l passphrase -d 'Protect the secret key with a passphrase'

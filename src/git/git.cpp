@@ -94,7 +94,7 @@ Result<CommitOutcome> commit_changes(const fs::path& store_root, const std::stri
   std::set<std::string> seen;
   for (const auto& p : changed) {
     const auto rel = fs::absolute(p).lexically_normal().lexically_relative(root);
-    if (rel.empty() || rel.native().starts_with("..") || rel.native().starts_with(".git")) continue;
+    if (rel.empty() || rel.native().starts_with("..") || rel == ".git" || rel.native().starts_with(".git/")) continue;
     if (seen.insert(rel.string()).second) paths.push_back(rel.string());
   }
   CommitOutcome outcome;

@@ -354,6 +354,8 @@ Status Vault::write_secret(std::string_view name, const format::SecretMetadata& 
   const auto randomness = format::SealRandomness::fresh();
   auto file = format::seal_secret(master_key_.span(), store_.header().store_id, id, meta, name, value, randomness);
   if (holders.size() > 1) format::set_key_wraps(file, randomness.data_key.span(), std::move(holders));
+  // A fresh git clone has no secrets/ until a secret is committed (git keeps no empty directories).
+  VAULTX_TRY(ensure_private_directory(store_.paths().secrets_dir()));
   return write_file_atomic(store_.paths().secret_file(id), format::encode_secret_file(file));
 }
 
