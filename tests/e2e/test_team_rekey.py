@@ -110,6 +110,28 @@ class CollaboratorAttackTest(TeamCase):
         self.assertStderrHas(r, "keys/mallory.key", "not written by a holder of the master key")
         self.assertNotLeaked(r, "pw-1")
 
+    def test_substituted_store_keys_are_refused(self):
+        """A collaborator replaces the header and every key file with those of
+        a store of his own (a master key sealed to everyone he likes)."""
+        self.identity("alice")
+        self.assertEqual(self.vx.get("db/password"), b"pw-1")  # this machine pins the store
+        other = vxtest.Vx()
+        self.addCleanup(other.cleanup)
+        other.init()
+        for name in os.listdir(os.path.join(self.vx.store, "keys")):
+            os.remove(os.path.join(self.vx.store, "keys", name))
+        for name in os.listdir(os.path.join(other.store, "keys")):
+            with open(os.path.join(other.store, "keys", name), "rb") as src, \
+                    open(os.path.join(self.vx.store, "keys", name), "wb") as dst:
+                dst.write(src.read())
+        with open(os.path.join(other.store, "vaultx-store"), "rb") as src, \
+                open(os.path.join(self.vx.store, "vaultx-store"), "wb") as dst:
+            dst.write(src.read())
+        for args in (["get", "db/password"], ["set", "new"]):
+            r = self.vx.run(args, input="x")
+            self.assertExit(r, 4, " ".join(args))
+            self.assertNotLeaked(r, "pw-1")
+
     def test_swapped_scope_key_is_refused(self):
         self.identity("agent", "agent-a")
         scopes = os.path.join(self.vx.store, "scopes")
