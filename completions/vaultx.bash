@@ -11,12 +11,12 @@
 # ask for a passphrase or hang the shell.
 
 # `declare -g`: bash-completion sources this file inside a function.
-declare -ga _vaultx_commands=(init set get ls rm mv rotate stale edit import export exec env scope audit passwd agent unlock lock completion help)
+declare -ga _vaultx_commands=(init set get ls rm mv rotate stale edit import export exec env scope config audit passwd agent unlock lock identity recipients rekey git resolve completion help)
 declare -gA _vaultx_aliases=([list]=ls [remove]=rm [rename]=mv)
 declare -ga _vaultx_global_options=(--store --version --verbose --help --help-all)
 # Options of each command (and "command subcommand"), besides -h and --help.
 declare -gA _vaultx_command_options=(
-  [init]="--kdf-memory --kdf-time --kdf-parallelism"
+  [init]="--kdf-memory --kdf-time --kdf-parallelism --git"
   [set]="--raw --generate --expires"
   [get]="--raw --clip -c --clear-after"
   [ls]="--long --json"
@@ -34,6 +34,19 @@ declare -gA _vaultx_command_options=(
   [scope pin]=""
   [scope unpin]=""
   [scope pins]=""
+  [scope sync]="--yes"
+  [config]=""
+  [config edit]=""
+  [identity]=""
+  [identity new]="--out --passphrase --kdf-memory --kdf-time --kdf-parallelism"
+  [identity pub]=""
+  [recipients]=""
+  [recipients ls]=""
+  [recipients add]="--name --scope"
+  [recipients rm]=""
+  [rekey]="--rotate-data-keys"
+  [git]=""
+  [resolve]="--ours --theirs"
   [audit]="--json --since --name --op"
   [audit verify]="--head"
   [audit head]=""
@@ -50,10 +63,12 @@ declare -gA _vaultx_command_options=(
   [help]=""
 )
 # Subcommands, for the commands that have them.
-declare -gA _vaultx_subcommands=([scope]="ls pin unpin pins" [audit]="verify head" [agent]="start stop status grant revoke")
+declare -gA _vaultx_subcommands=([scope]="ls pin unpin pins sync" [audit]="verify head" [config]="edit"
+  [identity]="new pub" [recipients]="ls add rm" [agent]="start stop status grant revoke")
 # Options whose value is the next word (or follows '=').
 declare -g _vaultx_value_options=" --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age --scope -s \
---mask --format -f --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate --from --prefix --clear-after "
+--mask --format -f --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate --from --prefix \
+--clear-after --out "
 # Values offered for an option.
 declare -gA _vaultx_option_values=(
   [--expires]="never"
@@ -67,7 +82,7 @@ declare -gA _vaultx_option_values=(
 # What the operands of a command are: secret names, a name prefix, or a command.
 # "scope pin" takes a scope, then a program or script; "scope unpin" a scope, then a file.
 declare -gA _vaultx_command_operands=(
-  [set]=secret [get]=secret [rm]=secret [mv]=secret [rotate]=secret [ls]=prefix [help]=command
+  [resolve]=secret [set]=secret [get]=secret [rm]=secret [mv]=secret [rotate]=secret [ls]=prefix [help]=command
   [edit]=secret [completion]=shell [import]=file [export]=prefix [scope pin]="scope program" [scope unpin]="scope file" [scope pins]=scope
 )
 # Seconds that `vaultx ls` may take (it runs the passphrase KDF).

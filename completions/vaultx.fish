@@ -25,18 +25,24 @@ set -l __vaultx_command_table \
     'exec:Run a command with a scope'\''s secrets in its environment' \
     'env:Print a scope'\''s secrets as shell, dotenv or JSON' \
     'scope:List scopes; pin the programs they may be given to' \
+    'config:Edit vaultx.toml and accept it on this machine' \
     'audit:Show, verify or checkpoint the audit trail' \
     'passwd:Change the passphrase' \
     'agent:Run the unlock agent; grant and revoke scoped tokens' \
     'unlock:Give the agent the passphrase once' \
     'lock:Make the agent forget every key at once' \
     'completion:Print the completion script for bash, zsh or fish' \
+    'identity:Create an X25519 identity or print its public key' \
+    'recipients:List, add and remove who can open the store' \
+    'rekey:New master and scope keys; drop removed recipients' \
+    'git:Run git in the store; git setup enables it' \
+    'resolve:Settle a git conflict on a secret' \
     'help:Show help for vaultx or a command'
 # Other names of commands, "alias:command".
 set -g __vaultx_aliases list:ls remove:rm rename:mv
 # Options that take the next word as their value.
 set -g __vaultx_value_options --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age \
-    -s --scope --mask -f --format --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate --from --prefix --clear-after
+    -s --scope --mask -f --format --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate --from --prefix --clear-after --out
 # Subcommands, "command:subcommand:description".
 set -l __vaultx_subcommand_table \
     'audit:verify:Check the chain and every MAC (unlocks the store)' \
@@ -49,9 +55,16 @@ set -l __vaultx_subcommand_table \
     'agent:stop:Stop the agent; its keys and grants are forgotten' \
     'agent:status:Locked or not, time left, live grants' \
     'agent:grant:Print a token that may read only the given scopes' \
-    'agent:revoke:Revoke a token, or --all'
+    'agent:revoke:Revoke a token, or --all' \
+    'scope:sync:Review vaultx.toml changes and accept them on this machine' \
+    'config:edit:Run $EDITOR on vaultx.toml, then accept it here' \
+    'identity:new:Create an identity file; prints its public key last' \
+    'identity:pub:Print the public key of an identity file' \
+    'recipients:ls:List the recipients' \
+    'recipients:add:Add a full or scoped recipient' \
+    'recipients:rm:Remove a recipient (then run vaultx rekey)'
 # Commands whose operands are secret names, and those whose operand is a name prefix.
-set -l __vaultx_secret_commands get set rm mv rotate edit
+set -l __vaultx_secret_commands get set rm mv rotate edit resolve
 set -l __vaultx_prefix_commands ls export
 
 # Global options (before the command).
@@ -70,6 +83,16 @@ complete -c vaultx -n '__vaultx_using set rotate' -l raw -d 'Read stdin byte for
 complete -c vaultx -n '__vaultx_using set rotate' -l generate -d 'Generate a random value (--generate=LEN, default 32)'
 complete -c vaultx -n '__vaultx_using set rotate' -l expires -x -a never -d 'Expiry: YYYY-MM-DD, RFC 3339 date-time, or never'
 complete -c vaultx -n '__vaultx_using edit' -l raw -d 'The file holds the exact bytes'
+complete -c vaultx -n '__vaultx_using init' -l git -d 'Keep the store in git'
+complete -c vaultx -n '__vaultx_using resolve' -l ours -d 'Keep this clone'\''s value'
+complete -c vaultx -n '__vaultx_using resolve' -l theirs -d 'Keep the merged-in value'
+complete -c vaultx -n '__vaultx_using rekey' -l rotate-data-keys -d 'Also re-encrypt every value under a fresh data key'
+complete -c vaultx -n '__vaultx_using identity; and __vaultx_subcommand_is new' -l out -r -F -d 'Identity file to create'
+complete -c vaultx -n '__vaultx_using identity; and __vaultx_subcommand_is new' -l passphrase -d 'Protect the secret key with a passphrase'
+complete -c vaultx -n '__vaultx_using identity; and __vaultx_subcommand_is pub' -F
+complete -c vaultx -n '__vaultx_using recipients; and __vaultx_subcommand_is add' -l name -x -d 'Recipient name'
+complete -c vaultx -n '__vaultx_using recipients; and __vaultx_subcommand_is add' -l scope -x -a '(__vaultx_scope_names)' -d 'Scope it may read (repeatable)'
+complete -c vaultx -n '__vaultx_using scope; and __vaultx_subcommand_is sync' -s y -l yes -d 'Accept without asking'
 complete -c vaultx -n '__vaultx_using get' -l raw -d 'Print the exact bytes, without a newline'
 complete -c vaultx -n '__vaultx_using get' -s c -l clip -d 'Copy to the clipboard instead of printing'
 complete -c vaultx -n '__vaultx_using get' -l clear-after -x -d 'With --clip: clear the clipboard after (e.g. 45s)'

@@ -16,6 +16,7 @@
 
 #include <vaultx/audit/trail.hpp>
 #include <vaultx/config/config.hpp>
+#include <vaultx/config/full_unlock.hpp>
 #include <vaultx/exec/scope_secrets.hpp>
 #include <vaultx/format/agent_protocol.hpp>
 #include <vaultx/format/names.hpp>
@@ -501,12 +502,21 @@ secure::SecretBytes Server::unlock(const Connection& c, const AgentFrame& reques
                                                   " was replaced by another one since the agent started",
                              "stop this agent and start a new one"));
   }
+  reopened->track_versions(options_.state_dir);
   auto vault = reopened->unlock_with_passphrase(passphrase);
   if (!vault) {
     record(audit::AuditEvent{.op = "agent-unlock", .outcome = format::AuditOutcome::failed,
                              .reason = vault.error().code == Errc::unlock ? "wrong passphrase" : "cannot unlock"},
            &c.peer);
     return error_reply(vault.error());
+  }
+  // The same checks as a full unlock in the CLI: a substituted master key or
+  // an unendorsed recipient file is refused here too.
+  if (auto accepted = config::accept_full_unlock(*vault, options_.state_dir); !accepted) {
+    record(audit::AuditEvent{.op = "agent-unlock", .outcome = format::AuditOutcome::failed,
+                             .reason = "store not accepted"},
+           &c.peer);
+    return error_reply(accepted.error());
   }
   store_ = std::move(*reopened);
   vault_.emplace(std::move(*vault));

@@ -239,6 +239,17 @@ Result<VerifyReport> AuditTrail::verify(const secure::SecretBytes* audit_key,
   return verifier.finish();
 }
 
+Result<VerifyReport> AuditTrail::verify(const std::vector<secure::SecretBytes>& audit_keys,
+                                        const std::optional<format::AuditHead>& expected_head) const {
+  TrailVerifier verifier(store_id_, audit_keys, expected_head);
+  VAULTX_TRY(scan_lines([&verifier](std::string_view line, bool complete) {
+    if (complete) return verifier.add_line(line);
+    verifier.add_incomplete_line();
+    return false;
+  }));
+  return verifier.finish();
+}
+
 Result<format::AuditHead> AuditTrail::head() const {
   UniqueFd fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
   if (fd.get() < 0) {

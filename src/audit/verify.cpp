@@ -46,6 +46,12 @@ TrailVerifier::TrailVerifier(const format::StoreId& store_id, const secure::Secr
   }
 }
 
+TrailVerifier::TrailVerifier(const format::StoreId& store_id, const std::vector<secure::SecretBytes>& keys,
+                             std::optional<AuditHead> expected_head)
+    : TrailVerifier(store_id, keys.empty() ? nullptr : &keys.front(), std::move(expected_head)) {
+  for (std::size_t i = 1; i < keys.size(); ++i) later_keys_.push_back(&keys[i]);
+}
+
 bool TrailVerifier::fail(Problem kind, std::optional<std::uint64_t> seq, std::string detail) {
   if (!report_.problem) report_.problem = VerifyProblem{kind, line_, seq, std::move(detail)};
   return false;
@@ -62,6 +68,17 @@ bool TrailVerifier::add_line(std::string_view line) {
     return fail(Problem::chain_broken, record->seq, chain_detail(record->seq, expected_seq));
   }
   if (key_ != nullptr && record->mac) {
+    // After a rekey the MACs move to a later key (rekeys made elsewhere may
+    // skip some), never back.
+    if (!format::audit_hash_equal(format::audit_mac(key_->span(), chain), *record->mac)) {
+      for (std::size_t j = 0; j < later_keys_.size(); ++j) {
+        if (format::audit_hash_equal(format::audit_mac(later_keys_[j]->span(), chain), *record->mac)) {
+          key_ = later_keys_[j];
+          later_keys_.erase(later_keys_.begin(), later_keys_.begin() + static_cast<std::ptrdiff_t>(j) + 1);
+          break;
+        }
+      }
+    }
     if (!format::audit_hash_equal(format::audit_mac(key_->span(), chain), *record->mac)) {
       return fail(Problem::bad_mac, record->seq,
                   "its MAC does not match: the trail was rewritten from here on by someone without the "

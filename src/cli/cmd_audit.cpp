@@ -115,7 +115,9 @@ class AuditCommand final : public Command {
       return Error(Errc::unlock, "this way of unlocking does not give the audit key, so MACs cannot be checked",
                    "run 'vaultx audit verify' with the passphrase or a full identity");
     }
-    VAULTX_ASSIGN(const auto report, trail.verify(&*key, expected));
+    // A rekeyed store: the keys of its earlier master keys, through the rekey records.
+    VAULTX_ASSIGN(auto keys, vault->audit_key_history());
+    VAULTX_ASSIGN(const auto report, trail.verify(keys, expected));
     if (report.problem) {
       const auto& p = *report.problem;
       std::string where = p.line == 0 ? "the checkpoint" : "line " + std::to_string(p.line);

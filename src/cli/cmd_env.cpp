@@ -26,8 +26,9 @@ class EnvCommand final : public Command {
   Result<int> run(Context& ctx) override {
     audit::AuditEvent event{.op = "env", .scopes = scopes_.names};
     VAULTX_ASSIGN(auto store, ctx.record_if_failed(event, ctx.open_store()));
-    VAULTX_ASSIGN(auto config, ctx.record_if_failed(event, scopes_.load(store)));
+    VAULTX_ASSIGN(auto config, ctx.record_if_failed(event, scopes_.load(ctx, store)));
     VAULTX_ASSIGN(auto vault, ctx.unlock(event));
+    VAULTX_TRY(ctx.record_if_failed(event, scopes_.check_access(*vault)));
     VAULTX_ASSIGN(auto secrets, ctx.record_if_failed(event, agent::load_scope_secrets(*vault, config, scopes_.names)));
     for (const auto& s : secrets) event.names.push_back(s.secret_name);
     std::vector<exec::EnvEntry> entries;

@@ -137,13 +137,14 @@ class ExecCommand final : public Command {
     on_rotate_signal_ = *on_rotate;
     event_ = audit::AuditEvent{.op = "exec", .scopes = scopes_.names, .command = command_.front()};
     VAULTX_ASSIGN(auto store, ctx.record_if_failed(event_, ctx.open_store()));
-    VAULTX_ASSIGN(auto config, ctx.record_if_failed(event_, scopes_.load(store)));
+    VAULTX_ASSIGN(auto config, ctx.record_if_failed(event_, scopes_.load(ctx, store)));
     // Which program may receive the scope is decided before anything is decrypted.
     store::PinStore pin_store(ctx.state_dir(), store.header().store_id);
     VAULTX_ASSIGN(auto pins, ctx.record_if_failed(event_, pin_store.load()));
     VAULTX_TRY(ctx.record_if_failed(event_, exec::check_command_binding(config, scopes_.names, pins,
                                                                 exec::launch_target(command_, parent_path()))));
     VAULTX_ASSIGN(auto vault, ctx.unlock(event_));
+    VAULTX_TRY(ctx.record_if_failed(event_, scopes_.check_access(*vault)));
     VAULTX_ASSIGN(auto secrets, ctx.record_if_failed(event_, agent::load_scope_secrets(*vault, config, scopes_.names)));
     for (const auto& s : secrets) event_.names.push_back(s.secret_name);
     VAULTX_TRY(ctx.record_if_failed(event_, check_staleness(config, secrets)));

@@ -3,9 +3,11 @@
 //   vaultx scope pin SCOPE PATH        record the SHA-256 of a program or script
 //   vaultx scope unpin SCOPE PATH
 //   vaultx scope pins [SCOPE]          pins, and whether the file still matches
+//   vaultx scope sync [--yes]          review and accept vaultx.toml on this machine (team stores)
 #include "command.hpp"
 #include "context.hpp"
 #include "output.hpp"
+#include "scope_sync.hpp"
 
 #include <filesystem>
 
@@ -47,13 +49,16 @@ class ScopeCommand final : public Command {
     unpin_->add_option("PATH", path_, "Pinned program or script")->required();
     pins_ = app.add_subcommand("pins", "List pins and whether each file still matches");
     pins_->add_option("SCOPE", scope_, "Only this scope");
-    for (auto* sub : {ls_, pin_, unpin_, pins_}) sub->group("Subcommands");
+    sync_ = app.add_subcommand("sync", "Show how vaultx.toml changes each scope, accept it on this machine, rewrap");
+    sync_->add_flag("-y,--yes", yes_, "Accept without asking (for scripts)");
+    for (auto* sub : {ls_, pin_, unpin_, pins_, sync_}) sub->group("Subcommands");
     app.require_subcommand(1, 1);
   }
 
   Result<int> run(Context& ctx) override {
+    if (sync_->parsed()) return sync_scopes(ctx, SyncOptions{.yes = yes_});
     VAULTX_ASSIGN(auto store, ctx.open_store());
-    VAULTX_ASSIGN(auto config, config::load_config(store.paths().config()));
+    VAULTX_ASSIGN(auto config, ctx.load_config(store));
     store::PinStore pins(ctx.state_dir(), store.header().store_id);
     if (ls_->parsed()) return list_scopes(config, pins);
     if (pins_->parsed()) return list_pins(pins);
@@ -116,6 +121,8 @@ class ScopeCommand final : public Command {
   CLI::App* pin_ = nullptr;
   CLI::App* unpin_ = nullptr;
   CLI::App* pins_ = nullptr;
+  CLI::App* sync_ = nullptr;
+  bool yes_ = false;
   std::string scope_;
   std::string path_;
 };

@@ -2,8 +2,15 @@
 
 #include <cstdlib>
 
+#include <vaultx/config/acceptance.hpp>
+#include <vaultx/config/full_unlock.hpp>
+#include <vaultx/format/identity.hpp>
 #include <vaultx/format/units.hpp>
+#include <vaultx/git/git.hpp>
 #include <vaultx/secure/environment.hpp>
+#include <vaultx/store/fs.hpp>
+#include <vaultx/store/identity.hpp>
+#include <vaultx/store/trust.hpp>
 
 #include "output.hpp"
 #include "terminal.hpp"
@@ -61,6 +68,8 @@ fs::path Context::state_dir() const {
   return xdg_dir("XDG_STATE_HOME", ".local/state") / "vaultx";
 }
 
+fs::path Context::default_identity_path() { return xdg_dir("XDG_CONFIG_HOME", ".config") / "vaultx" / "identity"; }
+
 Result<store::Store> Context::open_store() const {
   VAULTX_ASSIGN(auto store, store::Store::open(store_dir()));
   store.track_versions(state_dir());
@@ -85,30 +94,109 @@ Result<store::Vault> Context::unlock_store(const store::Store& store, std::strin
   }
   auto vault = store.unlock_with_passphrase(*passphrase);
   if (!vault) failure_reason = vault.error().code == Errc::unlock ? "wrong passphrase" : reason_for(vault.error());
+  if (vault) unlock_passphrase_ = std::move(passphrase);
   return vault;
+}
+
+Result<secure::SecretBytes> Context::identity_passphrase(const std::string& path, bool prompt) {
+  if (auto file = env_value(env::kIdentityPassphraseFile)) {
+    auto pass = secure::read_passphrase_file(*file);
+    if (!pass) {
+      return Error(Errc::unlock, "cannot read the identity passphrase file " + *file + " (VAULTX_IDENTITY_PASSPHRASE_FILE)",
+                   "check the file, or use VAULTX_IDENTITY_PASSPHRASE");
+    }
+    return std::move(*pass);
+  }
+  if (auto value = secure::take_environment_secret(env::kIdentityPassphrase)) return std::move(*value);
+  if (prompt) {
+    VAULTX_ASSIGN(auto typed, prompt_hidden("Passphrase for identity " + path + ": "));
+    if (typed) return std::move(*typed);
+  }
+  return Error(Errc::unlock, "identity file " + path + " is protected by a passphrase, and there is none to use",
+               "set VAULTX_IDENTITY_PASSPHRASE_FILE (a file holding it) or VAULTX_IDENTITY_PASSPHRASE, or run on a "
+               "terminal");
+}
+
+Result<std::optional<store::IdentityUnlock>> Context::unlock_with_identity(const store::Store& store,
+                                                                          std::string& failure_reason) {
+  using Out = std::optional<store::IdentityUnlock>;
+  const auto path = env_value(env::kIdentityFile);
+  if (!path) return Out();
+  failure_reason = "cannot read the identity";
+  VAULTX_ASSIGN(auto identity, store::load_identity(*path, [&] { return identity_passphrase(*path, true); }));
+  auto unlocked = store.unlock_with_identity(identity);
+  if (!unlocked) {
+    failure_reason = unlocked.error().code == Errc::unlock ? "identity not accepted" : reason_for(unlocked.error());
+    return std::move(unlocked).error();
+  }
+  return Out(std::move(*unlocked));
+}
+
+Status Context::accept_vault(store::Vault& vault, std::string& failure_reason) {
+  if (auto accepted = config::accept_full_unlock(vault, state_dir()); !accepted) {
+    failure_reason = reason_for(accepted.error());
+    return accepted;
+  }
+  audit_key_ = vault.audit_key();
+  return {};
+}
+
+Result<config::Config> Context::load_config(const store::Store& store) const {
+  return config::load_store_config(store, state_dir());
+}
+
+Result<std::unique_ptr<store::SecretAccess>> Context::unlock_access(const store::Store& store,
+                                                                   std::string& failure_reason) {
+  VAULTX_ASSIGN(auto identity, unlock_with_identity(store, failure_reason));
+  if (identity && identity->index() == 1) {
+    return std::unique_ptr<store::SecretAccess>(std::make_unique<store::ScopedVault>(std::get<1>(std::move(*identity))));
+  }
+  std::optional<store::Vault> vault;
+  if (identity) {
+    vault.emplace(std::get<0>(std::move(*identity)));
+  } else {
+    VAULTX_ASSIGN(vault, unlock_store(store, failure_reason));
+  }
+  VAULTX_TRY(accept_vault(*vault, failure_reason));
+  return std::unique_ptr<store::SecretAccess>(std::make_unique<store::Vault>(std::move(*vault)));
+}
+
+void Context::record_failed_unlock(const audit::AuditEvent& attempt, const std::string& reason) {
+  audit::AuditEvent event = attempt;
+  event.outcome = format::AuditOutcome::failed;
+  event.reason = reason;
+  record(std::move(event));
 }
 
 Result<std::unique_ptr<store::SecretAccess>> Context::unlock(const audit::AuditEvent& attempt) {
   VAULTX_ASSIGN(auto via_agent, unlock_with_agent(attempt));
   if (via_agent) return via_agent;
-  VAULTX_ASSIGN(auto vault, unlock_vault(attempt));
-  return std::unique_ptr<store::SecretAccess>(std::make_unique<store::Vault>(std::move(vault)));
+  VAULTX_ASSIGN(auto store, open_store());
+  audit_store_id_ = store.header().store_id;
+  std::string failure_reason;
+  auto access = unlock_access(store, failure_reason);
+  if (!access) record_failed_unlock(attempt, failure_reason);
+  return access;
 }
 
 Result<store::Vault> Context::unlock_vault(const audit::AuditEvent& attempt) {
   VAULTX_ASSIGN(auto store, open_store());
   audit_store_id_ = store.header().store_id;
   std::string failure_reason;
-  auto vault = unlock_store(store, failure_reason);
-  if (!vault) {
-    audit::AuditEvent event = attempt;
-    event.outcome = format::AuditOutcome::failed;
-    event.reason = failure_reason;
-    record(std::move(event));
-    return vault;
+  auto access = unlock_access(store, failure_reason);
+  if (access && dynamic_cast<store::Vault*>(access->get()) == nullptr) {
+    const auto* scoped = dynamic_cast<const store::ScopedVault*>(access->get());
+    failure_reason = "scoped identity";
+    access = Error(Errc::unlock,
+                   "this command needs the master key, and the identity in VAULTX_IDENTITY_FILE is the scoped "
+                   "recipient '" + (scoped != nullptr ? scoped->recipient() : std::string("?")) + "'",
+                   "run it as a full recipient (an identity added without --scope, or the passphrase)");
   }
-  audit_key_ = vault->audit_key();
-  return vault;
+  if (!access) {
+    record_failed_unlock(attempt, failure_reason);
+    return std::move(access).error();
+  }
+  return std::move(*dynamic_cast<store::Vault*>(access->get()));
 }
 
 Result<std::unique_ptr<store::SecretAccess>> Context::unlock() { return unlock(audit::AuditEvent{.op = "unlock"}); }
@@ -167,6 +255,35 @@ Result<std::unique_ptr<store::SecretAccess>> Context::unlock_with_agent(const au
   audit_store_id_ = store.header().store_id;
   return std::unique_ptr<store::SecretAccess>(
       std::make_unique<agent::AgentClient>(std::move(store), std::move(*connection)));
+}
+
+Result<secure::SecretBytes> Context::store_passphrase(const store::Store& store) {
+  if (unlock_passphrase_) {
+    secure::SecretBytes out = std::move(*unlock_passphrase_);
+    unlock_passphrase_.reset();
+    return out;
+  }
+  if (auto file = env_value(env::kPassphraseFile)) return secure::read_passphrase_file(*file);
+  if (auto value = secure::take_environment_secret(env::kPassphrase)) return std::move(*value);
+  VAULTX_ASSIGN(auto typed, prompt_hidden("Passphrase for " + store.paths().root.string() + ": "));
+  if (!typed) {
+    return Error(Errc::unlock, "the store's passphrase is needed to rewrap keys/passphrase.key",
+                 "set VAULTX_PASSPHRASE_FILE or VAULTX_PASSPHRASE, or run on a terminal");
+  }
+  return std::move(*typed);
+}
+
+Status Context::commit_changes(const std::string& op) {
+  const auto& changed = store::changed_paths();
+  if (changed.empty()) return {};
+  const fs::path root = store_dir();
+  if (!git::enabled(root)) return {};
+  VAULTX_ASSIGN(auto outcome, git::commit_changes(root, op, changed));
+  if (outcome.staged_for_merge) {
+    print_warning("a git merge is in progress: the change is staged, not committed; conclude the merge with "
+                  "'vaultx git commit'");
+  }
+  return {};
 }
 
 void Context::record(audit::AuditEvent event) {

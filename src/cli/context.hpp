@@ -11,6 +11,7 @@
 
 #include <vaultx/agent/client.hpp>
 #include <vaultx/audit/trail.hpp>
+#include <vaultx/config/config.hpp>
 #include <vaultx/crypto/kdf.hpp>
 #include <vaultx/error.hpp>
 #include <vaultx/store/store.hpp>
@@ -28,6 +29,8 @@ inline constexpr const char* kPassphraseFile = "VAULTX_PASSPHRASE_FILE";
 inline constexpr const char* kNewPassphrase = "VAULTX_NEW_PASSPHRASE";
 inline constexpr const char* kNewPassphraseFile = "VAULTX_NEW_PASSPHRASE_FILE";
 inline constexpr const char* kIdentityFile = "VAULTX_IDENTITY_FILE";
+inline constexpr const char* kIdentityPassphrase = "VAULTX_IDENTITY_PASSPHRASE";
+inline constexpr const char* kIdentityPassphraseFile = "VAULTX_IDENTITY_PASSPHRASE_FILE";
 inline constexpr const char* kAgentSock = "VAULTX_AGENT_SOCK";
 inline constexpr const char* kAgentToken = "VAULTX_AGENT_TOKEN";
 }  // namespace env
@@ -45,6 +48,8 @@ class Context {
   [[nodiscard]] CLI::App& root_app() const { return root_; }
   [[nodiscard]] fs::path store_dir() const;
   [[nodiscard]] fs::path state_dir() const;
+  // ${XDG_CONFIG_HOME:-~/.config}/vaultx/identity: where `identity new` writes by default.
+  [[nodiscard]] static fs::path default_identity_path();
 
   Result<store::Store> open_store() const;
   // The unlock chain of DESIGN.md: agent, identity, passphrase file,
@@ -55,12 +60,28 @@ class Context {
   Result<std::unique_ptr<store::SecretAccess>> unlock(const audit::AuditEvent& attempt);
   Result<std::unique_ptr<store::SecretAccess>> unlock();
   // The same chain without the agent, for commands that need the master key
-  // itself in this process (passwd, rekey).
+  // itself in this process (passwd, rekey). A scoped identity is refused.
   Result<store::Vault> unlock_vault(const audit::AuditEvent& attempt);
 
   // The agent named by VAULTX_AGENT_SOCK, with the token of VAULTX_AGENT_TOKEN
   // if set (agent commands, unlock, lock). Errc::not_found if there is none.
   Result<agent::AgentConnection> connect_agent();
+  // vaultx.toml for commands that need it: in a team store only the copy
+  // accepted on this machine (else Errc::usage: pending, review with
+  // 'vaultx scope sync'); in a single-user store the file as it is.
+  Result<config::Config> load_config(const store::Store& store) const;
+
+  // The store's passphrase for rewrapping its key file (rekey): the one
+  // that unlocked this process if any, else from the usual sources.
+  Result<secure::SecretBytes> store_passphrase(const store::Store& store);
+
+  // Commits what this process wrote to the store, if it is a git work tree
+  // ("vaultx: <op> (N secrets)"). Called by main once the command is done.
+  Status commit_changes(const std::string& op);
+
+  // The passphrase of an identity file (VAULTX_IDENTITY_PASSPHRASE_FILE,
+  // VAULTX_IDENTITY_PASSPHRASE, else a prompt), never prompting if `prompt` is false.
+  static Result<secure::SecretBytes> identity_passphrase(const std::string& path, bool prompt);
 
   // Appends `event` to the store's audit trail, stamped with the user, uid,
   // pid and time, and MAC'd with the audit key if this process unlocked the
@@ -72,6 +93,8 @@ class Context {
   // injected)}, exec also .command (argv[0] only) and .status (the child's
   // exit status); a process replaced by execve records before it, without status.
   void record(audit::AuditEvent event);
+  // After a rekey: later records are MAC'd with the new master key's audit key.
+  void set_audit_key(std::optional<secure::SecretBytes> key) { audit_key_ = std::move(key); }
 
   // Records `event` with the outcome of `result` (ok, or failed with a short
   // reason from the error) and hands the result back:
@@ -104,6 +127,15 @@ class Context {
   // by the agent is an error, never a fallback.
   Result<std::unique_ptr<store::SecretAccess>> unlock_with_agent(const audit::AuditEvent& attempt);
   std::optional<secure::SecretBytes> agent_token();
+  // VAULTX_IDENTITY_FILE: nullopt when it is not set.
+  Result<std::optional<store::IdentityUnlock>> unlock_with_identity(const store::Store& store,
+                                                                    std::string& failure_reason);
+  Result<std::unique_ptr<store::SecretAccess>> unlock_access(const store::Store& store, std::string& failure_reason);
+  // What a full unlock must pass before its key is used: the store is the
+  // one known at this path, every recipient and scope key file is endorsed,
+  // and the master key is the pinned one (or endorsed by rekey records).
+  Status accept_vault(store::Vault& vault, std::string& failure_reason);
+  void record_failed_unlock(const audit::AuditEvent& attempt, const std::string& reason);
   void record_outcome(audit::AuditEvent event, const Error* error);
 
   CLI::App& root_;
@@ -114,6 +146,8 @@ class Context {
   std::optional<secure::SecretBytes> agent_token_;
   bool agent_token_taken_ = false;
   std::string agent_note_;  // why the agent was not used ("agent locked", ...)
+  // The passphrase that unlocked the store, kept for rekey only.
+  std::optional<secure::SecretBytes> unlock_passphrase_;
 };
 
 // Parses --kdf-memory/--kdf-time/--kdf-parallelism into `params`.

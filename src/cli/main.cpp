@@ -59,7 +59,10 @@ int exec_separator(int argc, char** argv) {
   while (i < argc && argv[i][0] == '-') {  // global options before the command
     i += std::string_view(argv[i]) == "--store" ? 2 : 1;
   }
-  if (i >= argc || std::string_view(argv[i]) != "exec") return argc;
+  if (i >= argc) return argc;
+  // `vaultx git ARGS...`: every word after `git` is git's, options included.
+  if (std::string_view(argv[i]) == "git") return i + 1;
+  if (std::string_view(argv[i]) != "exec") return argc;
   for (int j = i + 1; j < argc; ++j) {
     if (std::string_view(argv[j]) == "--") return j;
   }
@@ -106,8 +109,11 @@ int main(int argc, char** argv) {
     return {nullptr, nullptr};
   };
 
-  const int separator = exec_separator(argc, argv);
-  for (int i = separator + 1; i < argc; ++i) ctx.command_after_separator.emplace_back(argv[i]);
+  int separator = exec_separator(argc, argv);
+  // For git the separator is the word after `git`, which is git's own.
+  const bool git_words = separator < argc && separator > 0 && std::string_view(argv[separator - 1]) == "git" &&
+                         std::string_view(argv[separator]) != "--";
+  for (int i = git_words ? separator : separator + 1; i < argc; ++i) ctx.command_after_separator.emplace_back(argv[i]);
   ctx.has_separator = separator < argc;
   try {
     app.parse(separator, argv);
@@ -135,9 +141,19 @@ int main(int argc, char** argv) {
     return 2;
   }
   auto result = cmd->run(ctx);
+  // In a store kept in git, whatever the command wrote is committed, even if
+  // it failed half way: the history then shows what is on disk.
+  std::string op = cmd->name();
+  for (const CLI::App* nested : sub->get_subcommands()) op += " " + nested->get_name();
+  auto committed = ctx.commit_changes(op);
   if (!result) {
     vaultx::cli::print_error(result.error());
+    if (!committed) vaultx::cli::print_error(committed.error());
     return cmd->exit_code_for(result.error());
+  }
+  if (!committed) {
+    vaultx::cli::print_error(committed.error());
+    return *result == 0 ? 1 : *result;
   }
   return *result;
 }

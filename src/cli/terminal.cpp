@@ -81,6 +81,23 @@ Result<std::optional<secure::SecretBytes>> prompt_hidden(std::string_view prompt
   return std::optional<secure::SecretBytes>(std::move(line));
 }
 
+Result<std::optional<std::string>> prompt_line(std::string_view prompt) {
+  const int fd = open_tty();
+  if (fd < 0) return std::optional<std::string>{};
+  (void)!::write(fd, prompt.data(), prompt.size());
+  std::string line;
+  char c = 0;
+  while (line.size() < 1024) {
+    const ssize_t n = ::read(fd, &c, 1);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0 || c == '\n') break;
+    line += c;
+  }
+  ::close(fd);
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  return std::optional<std::string>(std::move(line));
+}
+
 Result<std::optional<secure::SecretBytes>> prompt_hidden_twice(std::string_view prompt, std::string_view what) {
   VAULTX_ASSIGN(auto first, prompt_hidden(prompt));
   if (!first) return first;

@@ -17,6 +17,10 @@ bool has_terminal();
 // no terminal. Echo is restored even if the read is interrupted by a signal.
 Result<std::optional<secure::SecretBytes>> prompt_hidden(std::string_view prompt);
 
+// Prompts on /dev/tty with echo on and reads one line (a yes/no answer).
+// nullopt if there is no terminal.
+Result<std::optional<std::string>> prompt_line(std::string_view prompt);
+
 // Prompts twice and insists that both entries match.
 Result<std::optional<secure::SecretBytes>> prompt_hidden_twice(std::string_view prompt, std::string_view what);
 

@@ -32,6 +32,53 @@ std::optional<Bytes> base64_decode(std::string_view text) {
   return out;
 }
 
+secure::SecretBytes base64_encode_secret(ByteView bytes) {
+  const int variant = sodium_base64_VARIANT_ORIGINAL;
+  secure::SecretBytes out(sodium_base64_ENCODED_LEN(bytes.size(), variant));
+  sodium_bin2base64(reinterpret_cast<char*>(out.data()), out.size(), bytes.data(), bytes.size(),  // NOLINT
+                    variant);
+  out.truncate(out.size() - 1);  // the terminating NUL
+  return out;
+}
+
+std::optional<secure::SecretBytes> base64_decode_secret(std::string_view text) {
+  if (text.size() % 4 != 0 || text.empty()) return std::nullopt;
+  secure::SecretBytes out(text.size() / 4 * 3);
+  std::size_t written = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, &end,
+                        sodium_base64_VARIANT_ORIGINAL) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.truncate(written);
+  const secure::SecretBytes again = base64_encode_secret(out.span());
+  if (again.size() != text.size() || sodium_memcmp(again.data(), text.data(), text.size()) != 0) return std::nullopt;
+  return out;
+}
+
+std::string base64url_encode(ByteView bytes) {
+  const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), bytes.data(), bytes.size(), variant);
+  out.resize(out.size() - 1);
+  return out;
+}
+
+std::optional<Bytes> base64url_decode(std::string_view text) {
+  Bytes out(text.size() / 4 * 3 + 3);
+  std::size_t written = 0;
+  const char* end = nullptr;
+  if (sodium_base642bin(out.data(), out.size(), text.data(), text.size(), nullptr, &written, &end,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0 ||
+      end != text.data() + text.size()) {
+    return std::nullopt;
+  }
+  out.resize(written);
+  if (base64url_encode(out) != text) return std::nullopt;
+  return out;
+}
+
 std::string hex_encode(ByteView bytes) {
   if (bytes.empty()) return {};
   std::string out(bytes.size() * 2 + 1, '\0');

@@ -144,6 +144,16 @@ SecretFile seal_secret(ByteView master_key, const StoreId& store_id, const FileI
   return f;
 }
 
+void set_key_wraps(SecretFile& f, ByteView data_key, std::vector<HolderKey> holders) {
+  std::sort(holders.begin(), holders.end(), [](const HolderKey& a, const HolderKey& b) { return a.holder < b.holder; });
+  const std::string header = secret_header(f.store_id, f.file_id, f.meta);
+  f.keys.clear();
+  for (const auto& h : holders) {
+    f.keys.push_back(KeyWrap{h.holder, seal_field(h.key, crypto::random_nonce(), data_key, header,
+                                                  key_field_label(h.holder))});
+  }
+}
+
 Result<secure::SecretBytes> unwrap_data_key(const SecretFile& f, std::string_view holder, ByteView wrapping_key) {
   const std::string header = secret_header(f.store_id, f.file_id, f.meta);
   for (const auto& k : f.keys) {

@@ -20,6 +20,11 @@ Error io_error(const std::string& what, const fs::path& path, int err) {
   return Error(Errc::failure, what + " " + path.string() + ": " + describe_errno(err));
 }
 
+std::vector<fs::path>& journal() {
+  static std::vector<fs::path> paths;
+  return paths;
+}
+
 std::string random_suffix() {
   std::uint8_t raw[8];
   crypto::random_fill(raw);
@@ -101,6 +106,7 @@ Status write_file_atomic(const fs::path& path, std::string_view contents) {
   if (::fsync(fd.get()) != 0) return fail(io_error("cannot fsync", temp, errno));
   if (::close(fd.release()) != 0) return fail(io_error("cannot close", temp, errno));
   if (::rename(temp.c_str(), path.c_str()) != 0) return fail(io_error("cannot rename into place", path, errno));
+  journal().push_back(path);
   return fsync_directory(dir);
 }
 
@@ -109,8 +115,22 @@ Status remove_file_durable(const fs::path& path) {
     if (errno == ENOENT) return Error(Errc::not_found, path.string() + " does not exist");
     return io_error("cannot remove", path, errno);
   }
+  journal().push_back(path);
   return fsync_directory(path.parent_path());
 }
+
+Status rename_file_durable(const fs::path& from, const fs::path& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) {
+    if (errno == ENOENT) return Error(Errc::not_found, from.string() + " does not exist");
+    return io_error("cannot move", from, errno);
+  }
+  journal().push_back(from);
+  journal().push_back(to);
+  VAULTX_TRY(fsync_directory(to.parent_path()));
+  return fsync_directory(from.parent_path());
+}
+
+const std::vector<fs::path>& changed_paths() { return journal(); }
 
 Status ensure_private_directory(const fs::path& dir) {
   std::error_code ec;

@@ -3,14 +3,15 @@
 #include <algorithm>
 
 #include <vaultx/crypto/aead.hpp>
+#include <vaultx/crypto/sign.hpp>
+#include <vaultx/format/conflict.hpp>
 #include <vaultx/format/encoding.hpp>
 #include <vaultx/format/names.hpp>
 #include <vaultx/store/fs.hpp>
 
-namespace vaultx::store {
+#include "secret_io.hpp"
 
-namespace {
-constexpr std::size_t kMaxHeaderBytes = format::kMaxKeyFileBytes;
+namespace vaultx::store {
 
 Error with_file_context(Error e, const fs::path& path) {
   if (e.code == Errc::integrity) {
@@ -21,6 +22,41 @@ Error with_file_context(Error e, const fs::path& path) {
   }
   return e;
 }
+
+Error conflict_error(const fs::path& path, const std::optional<std::string>& name) {
+  const std::string who = name ? "'" + *name + "' (" + path.string() + ")" : path.string();
+  return Error(Errc::integrity,
+               "secret file " + who + " has git conflict markers: both sides of a merge changed this secret",
+               "keep one side with 'vaultx resolve " + (name ? *name : std::string("NAME")) +
+                   " --ours' or '--theirs' (the version becomes one more than both)");
+}
+
+Result<format::SecretFile> load_secret_file(const Store& store, const fs::path& path, const format::FileId& expected_id,
+                                            const std::function<std::optional<std::string>(std::string_view)>& namer) {
+  VAULTX_ASSIGN(auto text, read_file(path, format::kMaxSecretFileBytes));
+  auto file = format::decode_secret_file(text);
+  if (!file && format::has_conflict_markers(text)) return conflict_error(path, namer(text));
+  if (!file) return with_file_context(std::move(file).error(), path);
+  if (file->store_id != store.header().store_id) {
+    return with_file_context(Error(Errc::integrity, "it belongs to another store"), path);
+  }
+  if (file->file_id != expected_id) {
+    return with_file_context(Error(Errc::integrity, "its id does not match its file name: moved or swapped"), path);
+  }
+  return file;
+}
+
+std::optional<format::FileId> file_id_of_path(std::string_view file_name) {
+  if (file_name.starts_with(".") || !file_name.ends_with(kSecretSuffix)) return std::nullopt;
+  const auto raw = format::hex_decode(file_name.substr(0, file_name.size() - kSecretSuffix.size()));
+  if (!raw || raw->size() != format::kIdBytes) return std::nullopt;
+  format::FileId id{};
+  std::copy(raw->begin(), raw->end(), id.begin());
+  return id;
+}
+
+namespace {
+constexpr std::size_t kMaxHeaderBytes = format::kMaxKeyFileBytes;
 
 format::StoreId random_store_id() {
   format::StoreId id{};
@@ -33,9 +69,36 @@ fs::path StorePaths::key_file(std::string_view recipient) const {
   return keys_dir() / (std::string(recipient) + std::string(kKeySuffix));
 }
 
+fs::path StorePaths::removed_key_file(std::string_view recipient) const {
+  return removed_dir() / (std::string(recipient) + std::string(kKeySuffix));
+}
+
 fs::path StorePaths::secret_file(const format::FileId& id) const {
   return secrets_dir() / (format::hex_encode(id) + std::string(kSecretSuffix));
 }
+
+fs::path StorePaths::scope_key_file(const format::ScopeId& id) const {
+  return scopes_dir() / (format::hex_encode(id) + std::string(kKeySuffix));
+}
+
+fs::path StorePaths::rekey_record(std::uint64_t number) const {
+  return rekey_dir() / (std::to_string(number) + ".record");
+}
+
+secure::SecretBytes derive_subkey(ByteView master_key, std::string_view purpose) {
+  const std::string context = "vaultx subkey v1 " + std::string(purpose);
+  secure::SecretBytes key(crypto::kKeyBytes);
+  crypto::keyed_hash_into(master_key, as_bytes(context), key.span());
+  return key;
+}
+
+crypto::SigningKey signing_key_of(ByteView master_key) {
+  secure::SecretBytes seed(crypto::kSignSeedBytes);
+  crypto::keyed_hash_into(master_key, as_bytes(std::string_view("vaultx signing seed v1")), seed.span());
+  return crypto::signing_key_from_seed(seed.span());
+}
+
+format::Commitment commitment_of(ByteView master_key) { return signing_key_of(master_key).public_key; }
 
 secure::SecretBytes generate_value(std::size_t length) {
   return crypto::random_string("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", length);
@@ -118,6 +181,7 @@ Status Store::create(const fs::path& root, const secure::SecretBytes& passphrase
   crypto::random_fill(key.salt);
   VAULTX_ASSIGN(auto kek, derive_passphrase_kek(passphrase, kdf, key.salt));
   format::wrap_master_key(key, kek.span(), master_key.span(), crypto::random_nonce());
+  format::endorse(key, derive_subkey(master_key.span(), "recipients").span());
 
   // The header goes last: its presence marks a complete store.
   VAULTX_TRY(write_file_atomic(paths.key_file(key.recipient), format::encode_key_file(key)));
@@ -129,7 +193,10 @@ void Store::track_versions(const fs::path& state_dir) {
 }
 
 Result<format::KeyFile> Store::read_key_file(std::string_view recipient) const {
-  const fs::path path = paths_.key_file(recipient);
+  return read_key_file_at(paths_.key_file(recipient), recipient);
+}
+
+Result<format::KeyFile> Store::read_key_file_at(const fs::path& path, std::string_view recipient) const {
   auto text = read_file(path, format::kMaxKeyFileBytes);
   if (!text) {
     if (text.error().code == Errc::not_found) {
@@ -140,6 +207,12 @@ Result<format::KeyFile> Store::read_key_file(std::string_view recipient) const {
   }
   auto key = format::decode_key_file(*text);
   if (!key) {
+    if (format::has_conflict_markers(*text)) {
+      return Error(Errc::integrity, "key file " + path.string() + " has git conflict markers: two clones changed "
+                                    "recipient '" + std::string(recipient) + "'",
+                   "keep one side with 'vaultx git checkout --ours -- " + fs::relative(path, paths_.root).string() +
+                       "' (or --theirs), then 'vaultx git add' it");
+    }
     return Error(Errc::integrity, "key file " + path.string() + " is corrupt or was tampered with (" +
                                       key.error().message + ")",
                  "restore it from a backup or from git history");
@@ -164,22 +237,25 @@ Result<Vault> Store::unlock_with_passphrase(const secure::SecretBytes& passphras
     return Error(Errc::unlock, "wrong passphrase for the store at " + paths_.root.string(),
                  "check VAULTX_PASSPHRASE_FILE / VAULTX_PASSPHRASE, or type it again");
   }
-  auto index_key = format::open_index_key(header_, master_key->span());
+  return vault_for(std::move(*master_key));
+}
+
+Result<Vault> Store::vault_for(secure::SecretBytes master_key) const {
+  auto index_key = format::open_index_key(header_, master_key.span());
   if (!index_key) {
     return Error(Errc::integrity, "store header " + paths_.header().string() + " does not match its master key",
                  "the header or a key file was replaced; restore them from a backup or from git history");
   }
-  return Vault(*this, std::move(*master_key), std::move(*index_key));
+  return Vault(*this, std::move(master_key), std::move(*index_key));
 }
 
 // ---------------------------------------------------------------- Vault
 
 secure::SecretBytes Vault::derive_subkey(std::string_view purpose) const {
-  const std::string context = "vaultx subkey v1 " + std::string(purpose);
-  secure::SecretBytes key(crypto::kKeyBytes);
-  crypto::keyed_hash_into(master_key_.span(), as_bytes(context), key.span());
-  return key;
+  return store::derive_subkey(master_key_.span(), purpose);
 }
+
+format::Commitment Vault::commitment() const { return commitment_of(master_key_.span()); }
 
 format::FileId Vault::file_id(std::string_view name) const { return format::file_id_for(index_key_.span(), name); }
 
@@ -189,16 +265,11 @@ bool Vault::contains(std::string_view name) const {
 }
 
 Result<format::SecretFile> Vault::read_secret_file(const fs::path& path, const format::FileId& expected_id) const {
-  VAULTX_ASSIGN(auto text, read_file(path, format::kMaxSecretFileBytes));
-  auto file = format::decode_secret_file(text);
-  if (!file) return with_file_context(std::move(file).error(), path);
-  if (file->store_id != store_.header().store_id) {
-    return with_file_context(Error(Errc::integrity, "it belongs to another store"), path);
-  }
-  if (file->file_id != expected_id) {
-    return with_file_context(Error(Errc::integrity, "its id does not match its file name: moved or swapped"), path);
-  }
-  return file;
+  return load_secret_file(store_, path, expected_id, [this, &path](std::string_view text) -> std::optional<std::string> {
+    auto name = name_in_conflict(path, text);
+    if (!name) return std::nullopt;
+    return *name;
+  });
 }
 
 Result<Secret> Vault::open_secret(const format::SecretFile& file, std::string_view expected_name,
@@ -301,8 +372,12 @@ Result<Listing> Vault::list(std::string_view prefix) const {
 
 Status Vault::write_secret(std::string_view name, const format::SecretMetadata& meta, ByteView value) {
   const format::FileId id = file_id(name);
-  const auto file = format::seal_secret(master_key_.span(), store_.header().store_id, id, meta, name, value,
-                                        format::SealRandomness::fresh());
+  VAULTX_ASSIGN(auto holders, holders_for(name));
+  const auto randomness = format::SealRandomness::fresh();
+  auto file = format::seal_secret(master_key_.span(), store_.header().store_id, id, meta, name, value, randomness);
+  if (holders.size() > 1) format::set_key_wraps(file, randomness.data_key.span(), std::move(holders));
+  // A fresh git clone has no secrets/ until a secret is committed (git keeps no empty directories).
+  VAULTX_TRY(ensure_private_directory(store_.paths().secrets_dir()));
   VAULTX_TRY(write_file_atomic(store_.paths().secret_file(id), format::encode_secret_file(file)));
   if (store_.versions_) store_.versions_->record(id, meta);
   return {};
@@ -404,7 +479,7 @@ Status Vault::change_passphrase(const secure::SecretBytes& passphrase, const cry
   crypto::random_fill(key.salt);
   VAULTX_ASSIGN(auto kek, derive_passphrase_kek(passphrase, kdf, key.salt));
   format::wrap_master_key(key, kek.span(), master_key_.span(), crypto::random_nonce());
-  return write_file_atomic(store_.paths().key_file(key.recipient), format::encode_key_file(key));
+  return write_key_file(std::move(key));
 }
 
 }  // namespace vaultx::store

@@ -82,6 +82,13 @@ class TrailVerifier {
  public:
   TrailVerifier(const format::StoreId& store_id, const secure::SecretBytes* audit_key,
                 std::optional<format::AuditHead> expected_head);
+  // A store that was rekeyed MACs its records with one audit key per master
+  // key: `keys` holds them oldest first (the last is the current one). A
+  // record's MAC may be under the key in use or a later one; the verifier
+  // only ever moves forward through the list, at the record where the key
+  // changed (rekey writes its last record under the old key).
+  TrailVerifier(const format::StoreId& store_id, const std::vector<secure::SecretBytes>& keys,
+                std::optional<format::AuditHead> expected_head);
   // One complete line, without its LF. False once a problem has been found.
   bool add_line(std::string_view line);
   // Bytes after the last LF: a write cut short, or a truncated file.
@@ -93,6 +100,7 @@ class TrailVerifier {
   bool fail(Problem kind, std::optional<std::uint64_t> seq, std::string detail);
 
   const secure::SecretBytes* key_;
+  std::vector<const secure::SecretBytes*> later_keys_;  // after key_, oldest first
   std::optional<format::AuditHead> expected_;
   format::AuditHash previous_;
   std::size_t line_ = 0;
@@ -117,6 +125,9 @@ class AuditTrail {
   // `visit` returns false.
   Status for_each(const std::function<bool(const format::AuditRecord&)>& visit) const;
   Result<VerifyReport> verify(const secure::SecretBytes* audit_key,
+                              const std::optional<format::AuditHead>& expected_head) const;
+  // The same with the audit keys of every master key the store had, oldest first.
+  Result<VerifyReport> verify(const std::vector<secure::SecretBytes>& audit_keys,
                               const std::optional<format::AuditHead>& expected_head) const;
   // The last record's seq and chain hash, or 0 and H_0 for an empty trail.
   Result<format::AuditHead> head() const;

@@ -51,6 +51,8 @@ class FieldReader {
   Result<Bytes> expect_base64(std::string_view key, std::size_t min_bytes, std::size_t max_bytes);
 
   Status expect_end() const;
+  // True once every byte has been consumed.
+  [[nodiscard]] bool at_end() const { return pos_ >= text_.size(); }
   // Bytes consumed so far: the exact prefix covered by associated data.
   [[nodiscard]] std::string_view consumed() const { return text_.substr(0, pos_); }
   [[nodiscard]] int line_number() const { return line_; }

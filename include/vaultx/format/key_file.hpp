@@ -1,12 +1,19 @@
 // Recipient key files (keys/<recipient>.key) and the store header
-// (vaultx-store). Each recipient file wraps the store's master key under a
-// key-encryption key (KEK) that the recipient alone can recompute: from a
-// passphrase with Argon2id, or from an X25519 identity through a sealed box.
+// (vaultx-store). Each recipient file wraps a secret under a key-encryption
+// key (KEK) that the recipient alone can recompute: from a passphrase with
+// Argon2id, or from an X25519 identity through a sealed box. A full recipient
+// (passphrase, x25519) gets the master key; a scoped one (x25519-scoped) gets
+// only the index key and the keys of its scopes (a "scope bundle").
+//
+// Every file written now ends in an `endorsement` line: a MAC of the rest of
+// the file under a key derived from the master key, so that a recipient file
+// added or edited by someone without the master key is recognised as such.
 #pragma once
 
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <vaultx/crypto/kdf.hpp>
 #include <vaultx/crypto/x25519.hpp>
@@ -21,7 +28,12 @@ constexpr std::size_t kMaxKeyFileBytes = 4096;
 constexpr std::size_t kMaxRecipientBytes = 64;
 constexpr std::string_view kPassphraseRecipient = "passphrase";
 
-enum class RecipientType { passphrase, x25519 };
+enum class RecipientType { passphrase, x25519, x25519_scoped };
+
+constexpr std::size_t kMaxScopesPerRecipient = 16;
+constexpr std::size_t kEndorsementBytes = 32;
+using Endorsement = std::array<std::uint8_t, kEndorsementBytes>;
+using ScopeId = std::array<std::uint8_t, kIdBytes>;
 
 struct KeyFile {
   StoreId store_id{};
@@ -30,29 +42,73 @@ struct KeyFile {
   // type passphrase
   crypto::KdfParams kdf;
   std::array<std::uint8_t, crypto::kSaltBytes> salt{};
-  // type x25519
+  // types x25519 and x25519-scoped
   crypto::PublicKey public_key{};
+  std::vector<std::string> scopes;  // x25519-scoped only: sorted, unique, valid scope names, 1..16
   Bytes sealed_kek;  // crypto_box_seal of the 32-byte KEK
-  // both: the master key under the KEK
+  // all: the master key (or, x25519-scoped, the scope bundle) under the KEK
   Sealed wrapped_key;
+  // Absent only in files written before endorsements existed (vaultx 0.1.0
+  // passphrase files); the store layer decides what that means.
+  std::optional<Endorsement> endorsement;
 
   friend bool operator==(const KeyFile&, const KeyFile&) = default;
 };
 
 bool is_valid_recipient_name(std::string_view name);
+// 1 to 255 of [A-Za-z0-9._-], as in vaultx.toml.
+bool is_valid_scope_name(std::string_view name);
+std::string_view recipient_type_name(RecipientType type);
+
+// "argon2id v=19 m=<KiB> t=<passes> p=<lanes>", shared with identity files.
+std::string kdf_text(const crypto::KdfParams& params);
+// Reads a `kdf` line; parameters outside the floor and ceiling are refused.
+Result<crypto::KdfParams> read_kdf_field(FieldReader& reader);
 
 // Everything before the wrapped-key line: what its associated data covers.
 std::string key_file_header(const KeyFile& file);
+// Everything before the endorsement line: what the endorsement covers.
+std::string key_file_body(const KeyFile& file);
 std::string encode_key_file(const KeyFile& file);
 // Total. KDF parameters below the floor or above the ceiling are refused
 // here, as tampering, before anyone runs Argon2id on them.
 Result<KeyFile> decode_key_file(std::string_view bytes);
 
-// Seal the master key for a passphrase recipient, given the KEK derived from
-// the passphrase with file.kdf and file.salt (the caller runs Argon2id).
+// Seal the master key for a full recipient, given the KEK (derived from the
+// passphrase with file.kdf and file.salt, or random and sealed to the public key).
 void wrap_master_key(KeyFile& file, ByteView kek, ByteView master_key, const crypto::Nonce& nonce);
 // Errc::unlock if the KEK does not open the wrapped key.
 Result<secure::SecretBytes> unwrap_master_key(const KeyFile& file, ByteView kek);
+
+// What a scoped recipient may hold: the index key (to find secret files by
+// name) and one key per scope, in the order of file.scopes.
+struct ScopeKey {
+  ScopeId id{};
+  secure::SecretBytes key;  // 32 bytes
+};
+struct ScopeBundle {
+  secure::SecretBytes index_key;  // 32 bytes
+  std::vector<ScopeKey> scopes;
+};
+// index key || (scope id || scope key) per scope, sealed under the KEK.
+// `bundle.scopes` must match file.scopes in number and order.
+void wrap_scope_bundle(KeyFile& file, ByteView kek, const ScopeBundle& bundle, const crypto::Nonce& nonce);
+// Errc::unlock if the KEK does not open it; Errc::integrity if what it opens
+// does not have one entry per scope of the file.
+Result<ScopeBundle> unwrap_scope_bundle(const KeyFile& file, ByteView kek);
+
+// The endorsement of a file: BLAKE2b-256 of key_file_body(file) keyed with
+// the store's "recipients" subkey.
+Endorsement compute_endorsement(ByteView recipients_key, const KeyFile& file);
+void endorse(KeyFile& file, ByteView recipients_key);
+// False if the file has no endorsement or a wrong one (constant time).
+bool endorsement_valid(const KeyFile& file, ByteView recipients_key);
+
+// The id of a scope in scope key files and `key scope:<id>` lines: BLAKE2b
+// with a 16-byte output of "vaultx scope id v1" NUL name, keyed by the index key.
+ScopeId scope_id_for(ByteView index_key, std::string_view scope_name);
+// "scope:<32 hex>", the holder of a secret file's key line for that scope.
+std::string scope_holder(const ScopeId& id);
 
 // --- store header
 

@@ -67,6 +67,18 @@ SecretFile seal_secret(ByteView master_key, const StoreId& store_id, const FileI
                        const SecretMetadata& meta, std::string_view name, ByteView value,
                        const SealRandomness& randomness);
 
+// A key the data key is wrapped for: "master" with the master key, or
+// "scope:<hex id>" with that scope's key.
+struct HolderKey {
+  std::string holder;
+  ByteView key;
+};
+
+// Replaces every key line with one wrap of `data_key` per holder (each with a
+// fresh nonce), in the required order. `holders` must contain "master" and
+// no holder twice. The header, name and value are unchanged.
+void set_key_wraps(SecretFile& file, ByteView data_key, std::vector<HolderKey> holders);
+
 // Errc::integrity when authentication fails (wrong key, or tampered file).
 Result<secure::SecretBytes> unwrap_data_key(const SecretFile& file, std::string_view holder, ByteView wrapping_key);
 Result<std::string> open_secret_name(const SecretFile& file, ByteView data_key);

@@ -26,6 +26,14 @@ Status write_file_atomic(const fs::path& path, std::string_view contents);
 // Removes `path` and fsyncs its directory. Errc::not_found if absent.
 Status remove_file_durable(const fs::path& path);
 
+// Renames `from` to `to` (same file system) and fsyncs both directories.
+Status rename_file_durable(const fs::path& from, const fs::path& to);
+
+// Every path this process replaced, created or removed through the three
+// functions above, in order (repeats included): what a git-enabled store
+// commits when the command ends.
+const std::vector<fs::path>& changed_paths();
+
 Status fsync_directory(const fs::path& dir);
 
 // Creates `dir` (and missing parents) with mode 0700, or tightens an existing one.
