@@ -131,20 +131,22 @@ print(f"\nMachine: {meta['nproc']} cores ({meta['cpu']}), {meta['kernel']}; load
       f"{meta['pass']}, {meta['gpg']}, dotenvx {meta['dotenvx']}, {meta['hyperfine']}.")
 
 # Data for gnuplot: milliseconds, "?" where there is nothing.
-with open(os.path.join(results, "cmp-tools.dat"), "w") as out:
-    out.write("op " + " ".join(f'"{label}"' for _, label in TOOLS) + "\n")
-    for op, _ in OPS:
-        row = []
-        for tool, _ in TOOLS:
-            r, _ = load(f"cmp-{table_size}-{tool}-{op}")
-            row.append(f"{r['median'] * 1000:.4f}" if r else "?")
-        out.write(f"{op} " + " ".join(row) + "\n")
+def ms_or_missing(r, metric):
+    return f"{metric(r) * 1000:.4f}" if r else "?"
+
+
+for suffix, metric in (("", lambda r: r["median"]), ("-cpu", cpu)):
+    with open(os.path.join(results, f"cmp-tools{suffix}.dat"), "w") as out:
+        out.write("op " + " ".join(f'"{label}"' for _, label in TOOLS) + "\n")
+        for op, _ in OPS:
+            row = [ms_or_missing(load(f"cmp-{table_size}-{tool}-{op}")[0], metric) for tool, _ in TOOLS]
+            out.write(f"{op} " + " ".join(row) + "\n")
 SERIES = [(v, op) for v in ("min", "identity", "agent") for op in ("get", "ls", "exec", "set")]
 with open(os.path.join(results, "cmp-scaling.dat"), "w") as out:
-    out.write("N " + " ".join(f"{v}-{op}" for v, op in SERIES) + "\n")
+    # Columns 2-13: CPU time; 14-25: wall median, same order.
+    out.write("N " + " ".join(f"{v}-{op}" for v, op in SERIES) + " "
+              + " ".join(f"{v}-{op}-wall" for v, op in SERIES) + "\n")
     for n in sizes:
-        row = []
-        for v, op in SERIES:
-            r, _ = load(f"cmp-{n}-vaultx-{v}-{op}")
-            row.append(f"{r['median'] * 1000:.4f}" if r else "?")
+        row = [ms_or_missing(load(f"cmp-{n}-vaultx-{v}-{op}")[0], cpu) for v, op in SERIES]
+        row += [ms_or_missing(load(f"cmp-{n}-vaultx-{v}-{op}")[0], lambda r: r["median"]) for v, op in SERIES]
         out.write(f"{n} " + " ".join(row) + "\n")
