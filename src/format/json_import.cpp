@@ -5,40 +5,12 @@
 
 #include <set>
 
+#include <vaultx/format/json.hpp>
 #include <vaultx/format/names.hpp>
 
 namespace vaultx::format {
 
 namespace {
-
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char lead = byte(i);
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;
-    if (lead == 0xED) high = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;
-    if (lead == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (text.size() - i < length) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if (byte(i + k) < low || byte(i + k) > high) return 0;
-    low = 0x80;
-    high = 0xBF;
-  }
-  return length;
-}
 
 int hex_digit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -280,7 +252,7 @@ class Walker {
         i_ += 2;
         continue;
       }
-      const std::size_t length = utf8_length(t_, i_);
+      const std::size_t length = utf8_sequence_length(t_, i_);
       if (length == 0) return fail("a string in " + where() + " is not valid UTF-8");
       i_ += length;
     }
