@@ -45,9 +45,15 @@ int exit_code_for_errc(Errc code);
 
 }  // namespace vaultx::cli
 
-#define VAULTX_REGISTER_COMMAND(Class)                                   \
+// The registration flag is named with __COUNTER__ so that command files can
+// share one translation unit (the unity build compiles them in batches).
+#define VAULTX_REGISTER_COMMAND(Class) VAULTX_REGISTER_COMMAND_AS(Class, __COUNTER__)
+#define VAULTX_REGISTER_COMMAND_AS(Class, n) \
+  VAULTX_REGISTER_COMMAND_NAMED(Class, VAULTX_PASTE(vaultx_registered_command_, n))
+#define VAULTX_PASTE(a, b) a##b
+#define VAULTX_REGISTER_COMMAND_NAMED(Class, flag)                      \
   namespace {                                                            \
-  [[maybe_unused]] const bool vaultx_registered_command_ =               \
+  [[maybe_unused]] const bool flag =                                     \
       ::vaultx::cli::register_command([]() -> std::unique_ptr<::vaultx::cli::Command> { \
         return std::make_unique<Class>();                                \
       });                                                                \

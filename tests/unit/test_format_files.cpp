@@ -12,13 +12,13 @@
 #include <vaultx/format/secret_file.hpp>
 
 #include "helpers.hpp"
+#include "store_helpers.hpp"
 
 using namespace vaultx;
+using vaultx::test::kCheapKdf;
 using vaultx::test::ramp;
 
 namespace {
-
-const crypto::KdfParams kCheapKdf{8192, 1, 1};
 
 std::vector<std::string> split_lines(const std::string& text) {
   std::vector<std::string> lines;

@@ -22,7 +22,7 @@ std::vector<std::pair<std::string, std::string>> entries(std::string_view text) 
   return out;
 }
 
-std::string error_of(std::string_view text) {
+std::string json_error(std::string_view text) {
   auto r = parse_json_import(text, "t.json");
   INFO("input: " << std::string(text));
   REQUIRE_FALSE(r.ok());
@@ -59,28 +59,28 @@ TEST_CASE("json import: line numbers", "[format][json_import]") {
 }
 
 TEST_CASE("json import: what it refuses", "[format][json_import]") {
-  CHECK(error_of("") == "t.json:1:1: expected a JSON object ('{') at the top level");
-  CHECK(error_of("[\"a\"]") == "t.json:1:1: expected a JSON object ('{') at the top level");
-  CHECK(error_of("{\n \"PORT\": 8080}") == "t.json:2:10: 'PORT' is a number; only strings and objects can be imported");
-  CHECK(error_of("{\"a\": {\"b\": true}}").find("'a/b' is a boolean") != std::string::npos);
-  CHECK(error_of("{\"a\": null}").find("'a' is null") != std::string::npos);
-  CHECK(error_of("{\"a\": [\"x\"]}").find("'a' is an array") != std::string::npos);
-  CHECK(error_of("{\"a\": \"1\", \"a\": \"2\"}").find("duplicate key 'a'") != std::string::npos);
-  CHECK(error_of("{\"a\": \"1\",}").find("expected a key") != std::string::npos);
-  CHECK(error_of("{'a': '1'}").find("expected a key") != std::string::npos);
-  CHECK(error_of("{\"a\": \"1\"} x").find("unexpected text after") != std::string::npos);
-  CHECK(error_of("{\"a\": \"1\"").find("expected ',' or '}'") != std::string::npos);
-  CHECK(error_of("{\"a\": \"1").find("never closed") != std::string::npos);
-  CHECK(error_of("{\"a\": \"x\ny\"}").find("control character") != std::string::npos);
-  CHECK(error_of("{\"a\": \"\\x\"}").find("unknown escape") != std::string::npos);
-  CHECK(error_of("{\"a\": \"\\ud800\"}").find("lone surrogate") != std::string::npos);
-  CHECK(error_of("{\"a\": \"\\udc00\"}").find("lone surrogate") != std::string::npos);
-  CHECK(error_of("{\"a\": \"\\u12\"}").find("malformed \\u") != std::string::npos);
-  CHECK(error_of("{\"a\": \"caf\xe9\"}").find("not valid UTF-8") != std::string::npos);
-  CHECK(error_of("{\"a\": \"x\"\n// c\n}").find("t.json:2:1:") == 0);
+  CHECK(json_error("") == "t.json:1:1: expected a JSON object ('{') at the top level");
+  CHECK(json_error("[\"a\"]") == "t.json:1:1: expected a JSON object ('{') at the top level");
+  CHECK(json_error("{\n \"PORT\": 8080}") == "t.json:2:10: 'PORT' is a number; only strings and objects can be imported");
+  CHECK(json_error("{\"a\": {\"b\": true}}").find("'a/b' is a boolean") != std::string::npos);
+  CHECK(json_error("{\"a\": null}").find("'a' is null") != std::string::npos);
+  CHECK(json_error("{\"a\": [\"x\"]}").find("'a' is an array") != std::string::npos);
+  CHECK(json_error("{\"a\": \"1\", \"a\": \"2\"}").find("duplicate key 'a'") != std::string::npos);
+  CHECK(json_error("{\"a\": \"1\",}").find("expected a key") != std::string::npos);
+  CHECK(json_error("{'a': '1'}").find("expected a key") != std::string::npos);
+  CHECK(json_error("{\"a\": \"1\"} x").find("unexpected text after") != std::string::npos);
+  CHECK(json_error("{\"a\": \"1\"").find("expected ',' or '}'") != std::string::npos);
+  CHECK(json_error("{\"a\": \"1").find("never closed") != std::string::npos);
+  CHECK(json_error("{\"a\": \"x\ny\"}").find("control character") != std::string::npos);
+  CHECK(json_error("{\"a\": \"\\x\"}").find("unknown escape") != std::string::npos);
+  CHECK(json_error("{\"a\": \"\\ud800\"}").find("lone surrogate") != std::string::npos);
+  CHECK(json_error("{\"a\": \"\\udc00\"}").find("lone surrogate") != std::string::npos);
+  CHECK(json_error("{\"a\": \"\\u12\"}").find("malformed \\u") != std::string::npos);
+  CHECK(json_error("{\"a\": \"caf\xe9\"}").find("not valid UTF-8") != std::string::npos);
+  CHECK(json_error("{\"a\": \"x\"\n// c\n}").find("t.json:2:1:") == 0);
   std::string deep;
   for (int i = 0; i < 70; ++i) deep += "{\"a\":";
-  CHECK(error_of(deep).find("nested deeper than 64") != std::string::npos);
+  CHECK(json_error(deep).find("nested deeper than 64") != std::string::npos);
 }
 
 TEST_CASE("json import: errors never show a value", "[format][json_import]") {

@@ -9,15 +9,16 @@
 #include <vaultx/shell/import.hpp>
 #include <vaultx/store/store.hpp>
 
+#include "store_helpers.hpp"
 #include "vectors.hpp"
 
 using namespace vaultx;
 using test::secret;
 using test::TempDir;
+using test::kCheapKdf;
+using test::stored_value;
 
 namespace {
-
-const crypto::KdfParams kCheapKdf{8192, 1, 1};
 
 struct Fixture {
   TempDir tmp;
@@ -37,12 +38,6 @@ std::vector<shell::ImportItem> items(std::initializer_list<std::pair<std::string
   std::vector<shell::ImportItem> out;
   for (const auto& [name, value] : entries) out.push_back({name, secret(value), "t.env:1"});
   return out;
-}
-
-std::string value_of(const store::Vault& v, std::string_view name) {
-  auto s = v.get(name);
-  REQUIRE(s);
-  return std::string(s->value.view());
 }
 
 }  // namespace
@@ -89,8 +84,8 @@ TEST_CASE("import apply: a failing write rolls back what was written", "[shell][
   CHECK(applied.error().message.find("rolled back") != std::string::npos);
   CHECK(written.empty());
   CHECK_FALSE(vault.contains("CREATED"));
-  CHECK(value_of(vault, "UPDATED") == "before");
-  CHECK(value_of(vault, "RACE") == "someone else's");
+  CHECK(stored_value(vault, "UPDATED") == "before");
+  CHECK(stored_value(vault, "RACE") == "someone else's");
 }
 
 TEST_CASE("import apply: writes everything and lists it", "[shell][import]") {
@@ -102,5 +97,5 @@ TEST_CASE("import apply: writes everything and lists it", "[shell][import]") {
   std::vector<std::string> written;
   REQUIRE(shell::apply_import(vault, *plan, written));
   CHECK(written == std::vector<std::string>{"A", "B/c"});
-  CHECK(value_of(vault, "B/c") == "2");
+  CHECK(stored_value(vault, "B/c") == "2");
 }

@@ -12,6 +12,7 @@
 #include <vaultx/store/fs.hpp>
 #include <vaultx/store/store.hpp>
 
+#include "store_helpers.hpp"
 #include "vectors.hpp"
 
 using namespace vaultx;
@@ -19,10 +20,10 @@ namespace fs = std::filesystem;
 namespace vec = vaultx::test::vectors;
 using test::secret;
 using test::TempDir;
+using test::kCheapKdf;
+using test::stored_value;
 
 namespace {
-
-const crypto::KdfParams kCheapKdf{8192, 1, 1};
 
 struct StoreFixture {
   TempDir tmp;
@@ -39,12 +40,6 @@ struct StoreFixture {
     return std::move(*v);
   }
 };
-
-std::string value_of(const store::Vault& v, std::string_view name) {
-  auto s = v.get(name);
-  REQUIRE(s);
-  return std::string(s->value.view());
-}
 
 store::PutOutcome put(store::Vault& v, std::string_view name, std::string_view value,
                       const store::PutOptions& options = {}) {
@@ -197,18 +192,18 @@ TEST_CASE("put, get, contains, list, remove", "[store]") {
   CHECK(std::abs(created.meta.created - format::now_utc()) < 60);
   CHECK_FALSE(created.meta.expires);
   CHECK(v.contains("app/token"));
-  CHECK(value_of(v, "app/token") == "t0ken");
+  CHECK(stored_value(v, "app/token") == "t0ken");
 
   put(v, "bin", std::string("\0\xff\n", 3));
-  CHECK(value_of(v, "bin") == std::string("\0\xff\n", 3));
+  CHECK(stored_value(v, "bin") == std::string("\0\xff\n", 3));
   put(v, "empty", "");
-  CHECK(value_of(v, "empty").empty());
+  CHECK(stored_value(v, "empty").empty());
   put(v, "app/token2", "x");
   put(v, "apple", "x");
   put(v, "app/sub/deep", "x");
 
   // Another handle on the same store sees the writes.
-  CHECK(value_of(fx.unlock(), "app/token") == "t0ken");
+  CHECK(stored_value(fx.unlock(), "app/token") == "t0ken");
 
   SECTION("file names hide the secret names") {
     for (const auto& p : secret_files(fx.root)) {
@@ -369,7 +364,7 @@ TEST_CASE("PutOptions: version, created, rotated and expires", "[store]") {
     store::PutOptions must_not_exist;
     must_not_exist.must_not_exist = true;
     CHECK(v.put(s1.name, secret("x"), must_not_exist).error().code == Errc::exists);
-    CHECK(value_of(v, s1.name) == "rotated");
+    CHECK(stored_value(v, s1.name) == "rotated");
     CHECK(put(v, "absent", "x", must_not_exist).result == store::PutResult::created);
   }
   require_no_temporaries(root);
@@ -396,9 +391,9 @@ TEST_CASE("rename", "[store]") {
     const auto st = v.rename("a", "b", false);
     REQUIRE_FALSE(st);
     CHECK(st.error().code == Errc::exists);
-    CHECK(value_of(v, "b") == "value b");
+    CHECK(stored_value(v, "b") == "value b");
     REQUIRE(v.rename("a", "b", true));
-    CHECK(value_of(v, "b") == "value a");
+    CHECK(stored_value(v, "b") == "value a");
     CHECK_FALSE(v.contains("a"));
   }
   SECTION("a missing source") {
@@ -437,7 +432,7 @@ TEST_CASE("change_passphrase rewraps the master key only", "[store]") {
   CHECK(s->unlock_with_passphrase(fx.passphrase).error().code == Errc::unlock);
   auto nv = s->unlock_with_passphrase(secret("new pass"));
   REQUIRE(nv);
-  CHECK(value_of(*nv, "two") == std::string("\0\xff", 2));
+  CHECK(stored_value(*nv, "two") == std::string("\0\xff", 2));
   // Out-of-range parameters are refused without touching the key file.
   const auto key_text = test::read_text(fx.root / key_path);
   CHECK(nv->change_passphrase(secret("x"), {1024, 1, 1}).error().code == Errc::usage);

@@ -7,15 +7,16 @@
 #include <vaultx/store/store.hpp>
 
 #include "helpers.hpp"
+#include "store_helpers.hpp"
 
 using namespace vaultx;
 namespace fs = std::filesystem;
 using test::secret;
 using test::TempDir;
+using test::kCheapKdf;
+using test::stored_value;
 
 namespace {
-
-const crypto::KdfParams kCheapKdf{8192, 1, 1};
 
 format::FileId id_of(std::uint8_t b) {
   format::FileId id{};
