@@ -99,8 +99,11 @@ struct Compiled {
   std::size_t form_count = 0;
   std::size_t longest = 0;
 
-  explicit Compiled(std::span<const MaskedValue> values) {
+  Compiled(std::span<const MaskedValue> values, std::span<const MaskedValue> raw_only) {
     std::vector<std::size_t> sizes;
+    for (const MaskedValue& value : raw_only) {
+      if (value.value.size() >= Redactor::kMinValueSize) sizes.push_back(value.value.size());
+    }
     for (const MaskedValue& value : values) {
       replacements.push_back("<redacted:" + std::string(value.name) + ">");
       if (value.value.size() < Redactor::kMinValueSize) {
@@ -114,6 +117,11 @@ struct Compiled {
     for (std::size_t i = 0; i < values.size(); ++i) {
       if (values[i].value.size() < Redactor::kMinValueSize) continue;
       forms.add_value(values[i].value, static_cast<std::uint32_t>(i));
+    }
+    for (std::size_t i = 0; i < raw_only.size(); ++i) {
+      replacements.push_back("<redacted:" + std::string(raw_only[i].name) + ">");
+      if (raw_only[i].value.size() < Redactor::kMinValueSize) continue;
+      forms.add_raw(raw_only[i].value, static_cast<std::uint32_t>(values.size() + i));
     }
     std::size_t total = 0;
     std::size_t shortest = kNever;
@@ -147,7 +155,8 @@ struct Redactor::Impl {
 
   explicit Impl(std::shared_ptr<const Compiled> compiled) : tables(std::move(compiled)), held(tables->longest) {}
   [[nodiscard]] SkipResult skip(const Joined& in, std::size_t from) const noexcept;
-  void scan(const Joined& in, bool final, Bytes& out);
+  // Writes the redacted text to `out`, or, if `found` is set, only lists the matches there.
+  void scan(const Joined& in, bool final, Bytes& out, std::vector<Match>* found = nullptr);
   void keep_tail(const Joined& in, std::size_t from);
   void reset() noexcept;
 };
@@ -191,7 +200,7 @@ SkipResult Redactor::Impl::skip(const Joined& in, std::size_t from) const noexce
 // at or before it: the automaton's state string starts at pos - depth, and
 // every match yet to end starts there or later. Matches seen while waiting
 // that start after it are found again by rescanning from its end.
-void Redactor::Impl::scan(const Joined& in, bool final, Bytes& out) {
+void Redactor::Impl::scan(const Joined& in, bool final, Bytes& out, std::vector<Match>* found) {
   const Automaton& automaton = tables->automaton;
   const std::size_t size = in.size();
   std::size_t pos = held_size;  // the held bytes are already stepped
@@ -202,9 +211,13 @@ void Redactor::Impl::scan(const Joined& in, bool final, Bytes& out) {
   for (;;) {
     const std::size_t live_from = pos - automaton.node(s).depth;
     if (best.found && (live_from > best.start || (final && pos == size))) {
-      in.copy_to(out, emitted, best.start);
-      const std::string& replacement = tables->replacements[best.name];
-      out.insert(out.end(), replacement.begin(), replacement.end());
+      if (found != nullptr) {
+        found->push_back({best.start, best.end, best.name});
+      } else {
+        in.copy_to(out, emitted, best.start);
+        const std::string& replacement = tables->replacements[best.name];
+        out.insert(out.end(), replacement.begin(), replacement.end());
+      }
       emitted = pos = next_filter = best.end;
       s = kRoot;
       best.found = false;
@@ -228,7 +241,7 @@ void Redactor::Impl::scan(const Joined& in, bool final, Bytes& out) {
     }
   }
   if (final) {
-    in.copy_to(out, emitted, size);
+    if (found == nullptr) in.copy_to(out, emitted, size);
     reset();
     return;
   }
@@ -263,7 +276,9 @@ void Redactor::Impl::reset() noexcept {
 }
 
 Redactor::Redactor(std::span<const MaskedValue> values)
-    : impl_(std::make_unique<Impl>(std::make_shared<const Compiled>(values))) {}
+    : impl_(std::make_unique<Impl>(std::make_shared<const Compiled>(values, std::span<const MaskedValue>{}))) {}
+Redactor::Redactor(std::span<const MaskedValue> values, std::span<const MaskedValue> raw_only)
+    : impl_(std::make_unique<Impl>(std::make_shared<const Compiled>(values, raw_only))) {}
 Redactor::Redactor(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
 Redactor::~Redactor() = default;
 Redactor::Redactor(Redactor&&) noexcept = default;
@@ -283,6 +298,13 @@ void Redactor::feed(ByteView chunk, Bytes& out) {
 void Redactor::finish(Bytes& out) {
   if (impl_->tables->form_count == 0) return;
   impl_->scan({impl_->held.data(), impl_->held_size, nullptr, 0}, true, out);
+}
+
+void Redactor::find(ByteView text, std::vector<Match>& matches) {
+  if (impl_->tables->form_count == 0 || text.empty()) return;
+  impl_->reset();
+  Bytes unused;
+  impl_->scan({impl_->held.data(), 0, text.data(), text.size()}, true, unused, &matches);
 }
 
 const std::vector<std::string>& Redactor::skipped_names() const noexcept { return impl_->tables->skipped; }

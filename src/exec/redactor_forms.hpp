@@ -229,6 +229,8 @@ class FormSet {
   // Appends the forms of `value` that differ from its earlier forms, in the
   // order documented at redaction_forms.
   void add_value(ByteView value, std::uint32_t name);
+  // Appends `value` alone, without its encodings.
+  void add_raw(ByteView value, std::uint32_t name) { keep(value, refs_.size(), name); }
 
   [[nodiscard]] const std::vector<Ref>& refs() const noexcept { return refs_; }
   [[nodiscard]] ByteView form(const Ref& ref) const noexcept { return block_.span().subspan(ref.offset, ref.size); }

@@ -24,6 +24,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
@@ -99,6 +100,9 @@ class Redactor {
   // Compiles the forms of every value of at least kMinValueSize bytes. If two
   // names share a form, the one listed first is shown.
   explicit Redactor(std::span<const MaskedValue> values);
+  // The same, plus values matched only as they are (no encoded forms), named
+  // values.size() + i in find() (vaultx scan adds hex encodings this way).
+  Redactor(std::span<const MaskedValue> values, std::span<const MaskedValue> raw_only);
   ~Redactor();
   Redactor(Redactor&&) noexcept;
   Redactor& operator=(Redactor&&) noexcept;
@@ -114,6 +118,17 @@ class Redactor {
   // End of stream: appends what was held back (masked where it completes a
   // match). The redactor is then ready for a new stream.
   void finish(Bytes& out);
+
+  // One occurrence found by find(): text[start, end) is a form of value `name`
+  // (an index into the values given to the constructor).
+  struct Match {
+    std::size_t start;
+    std::size_t end;
+    std::uint32_t name;
+  };
+  // Scans one whole text (not a stream) with the same leftmost-longest rule
+  // and appends the matches, in order, instead of writing a redacted copy.
+  void find(ByteView text, std::vector<Match>& matches);
 
   // Names whose values were too short to mask, in the order given, so that
   // the caller can warn once.
