@@ -84,7 +84,9 @@ Result<store::Vault> Context::unlock_store(const store::Store& store, std::strin
   } else if (auto value = secure::take_environment_secret(env::kPassphrase)) {
     passphrase = std::move(value);
   } else {
-    VAULTX_ASSIGN(passphrase, prompt_hidden("Passphrase for " + store.paths().root.string() + ": "));
+    if (may_prompt_) {
+      VAULTX_ASSIGN(passphrase, prompt_hidden("Passphrase for " + store.paths().root.string() + ": "));
+    }
     if (!passphrase) {
       failure_reason = agent_note_.empty() ? "no key source" : agent_note_;
       Error e = no_unlock_source(store.paths().root);
@@ -123,7 +125,7 @@ Result<std::optional<store::IdentityUnlock>> Context::unlock_with_identity(const
   const auto path = env_value(env::kIdentityFile);
   if (!path) return Out();
   failure_reason = "cannot read the identity";
-  VAULTX_ASSIGN(auto identity, store::load_identity(*path, [&] { return identity_passphrase(*path, true); }));
+  VAULTX_ASSIGN(auto identity, store::load_identity(*path, [&] { return identity_passphrase(*path, may_prompt_); }));
   auto unlocked = store.unlock_with_identity(identity);
   if (!unlocked) {
     failure_reason = unlocked.error().code == Errc::unlock ? "identity not accepted" : reason_for(unlocked.error());
@@ -177,6 +179,16 @@ Result<std::unique_ptr<store::SecretAccess>> Context::unlock(const audit::AuditE
   auto access = unlock_access(store, failure_reason);
   if (!access) record_failed_unlock(attempt, failure_reason);
   return access;
+}
+
+Result<std::unique_ptr<store::SecretAccess>> Context::unlock_without_prompt() {
+  if (!env_value(env::kIdentityFile) && !env_value(env::kPassphraseFile) && !env_value(env::kPassphrase)) {
+    return std::unique_ptr<store::SecretAccess>();
+  }
+  may_prompt_ = false;
+  VAULTX_ASSIGN(auto store, open_store());
+  std::string failure_reason;
+  return unlock_access(store, failure_reason);
 }
 
 Result<store::Vault> Context::unlock_vault(const audit::AuditEvent& attempt) {

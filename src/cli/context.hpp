@@ -59,6 +59,12 @@ class Context {
   // "no key source", ...); the plain form records it as op "unlock".
   Result<std::unique_ptr<store::SecretAccess>> unlock(const audit::AuditEvent& attempt);
   Result<std::unique_ptr<store::SecretAccess>> unlock();
+  // For a process run by git (the textconv diff driver): the identity file,
+  // passphrase file or passphrase variable, never a prompt (there is no
+  // terminal under git) and never the agent (it cannot open an old version
+  // of a file). nullptr when none of these is set. Nothing is recorded in the
+  // audit trail: git runs this once per file of every diff.
+  Result<std::unique_ptr<store::SecretAccess>> unlock_without_prompt();
   // The same chain without the agent, for commands that need the master key
   // itself in this process (passwd, rekey). A scoped identity is refused.
   Result<store::Vault> unlock_vault(const audit::AuditEvent& attempt);
@@ -146,6 +152,7 @@ class Context {
   std::optional<secure::SecretBytes> agent_token_;
   bool agent_token_taken_ = false;
   std::string agent_note_;  // why the agent was not used ("agent locked", ...)
+  bool may_prompt_ = true;   // false under git (unlock_without_prompt)
   // The passphrase that unlocked the store, kept for rekey only.
   std::optional<secure::SecretBytes> unlock_passphrase_;
 };

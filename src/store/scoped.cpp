@@ -91,6 +91,24 @@ Result<Secret> ScopedVault::get(std::string_view name) const {
   return Secret{std::move(*stored_name), file->meta, std::move(*value)};
 }
 
+Result<std::string> ScopedVault::open_name_text(std::string_view text) const {
+  auto file = format::decode_secret_file(text);
+  if (!file) return std::move(file).error();
+  if (file->store_id != store_.header().store_id) return Error(Errc::integrity, "it belongs to another store");
+  const Scope* scope = scope_for(*file);
+  if (scope == nullptr) {
+    return Error(Errc::unlock, "not in the scopes of recipient '" + recipient_ + "' (" + join(scope_names()) + ")");
+  }
+  auto data_key = format::unwrap_data_key(*file, scope->holder, scope->key.span());
+  if (!data_key) return Error(Errc::integrity, data_key.error().message);
+  auto name = format::open_secret_name(*file, data_key->span());
+  if (!name) return std::move(name).error();
+  if (format::file_id_for(index_key_.span(), *name) != file->file_id) {
+    return Error(Errc::integrity, "the name inside does not match its file id");
+  }
+  return std::move(*name);
+}
+
 Result<Listing> ScopedVault::list(std::string_view prefix) const {
   const fs::path dir = store_.paths().secrets_dir();
   VAULTX_ASSIGN(auto names, list_directory(dir));

@@ -311,6 +311,11 @@ class ScopedVault final : public SecretAccess {
 
   [[nodiscard]] const std::string& recipient() const { return recipient_; }
   [[nodiscard]] std::vector<std::string> scope_names() const;
+  // The name inside a secret file's bytes (an old version from git), if the
+  // file carries a wrap for one of this identity's scopes: Errc::unlock if
+  // not, Errc::integrity if it does not authenticate. Never the value: the
+  // git diff driver shows a scoped identity names only, no fingerprint.
+  Result<std::string> open_name_text(std::string_view text) const;
 
  private:
   friend class Store;
