@@ -1,7 +1,9 @@
 """rekey, and what a collaborator without the master key can do to a team
 store: each change is refused (exit 4) or held pending (exit 2)."""
 import os
+import shutil
 
+import forge
 import vxtest
 
 CONFIG = """
@@ -25,6 +27,13 @@ class TeamCase(vxtest.VxTestCase):
         extra = [a for s in scopes for a in ("--scope", s)]
         self.vx.ok(["recipients", "add", pub, "--name", name, *extra])
         return path
+
+    def secret_bytes(self):
+        out = {}
+        for path in self.vx.secret_files():
+            with open(path, "rb") as f:
+                out[path] = f.read()
+        return out
 
     def as_identity(self, path, state=None):
         env = {"VAULTX_PASSPHRASE": None, "VAULTX_IDENTITY_FILE": path}
@@ -131,6 +140,43 @@ class CollaboratorAttackTest(TeamCase):
             r = self.vx.run(args, input="x")
             self.assertExit(r, 4, " ".join(args))
             self.assertNotLeaked(r, "pw-1")
+
+    def test_master_key_substituted_with_the_same_store_id_is_refused(self):
+        """A collaborator with no key keeps the store id, makes a master key of
+        his own, seals it to every member's public key, endorses the recipient
+        files under it and drops what he cannot forge. A machine that has never
+        seen the store accepts it (trust on first use); one that pinned the
+        real key refuses it, and writes nothing the collaborator could read."""
+        alice = self.identity("alice")
+        self.identity("agent", "agent-a")
+        alice_env = self.as_identity(alice, "alice-state")
+        self.assertEqual(self.vx.get("db/password", env=alice_env), b"pw-1")  # alice pins the key
+        stolen = os.urandom(32)
+        with open(os.path.join(self.vx.store, "vaultx-store")) as f:
+            header = forge.forge_header(f.read(), stolen)
+        with open(os.path.join(self.vx.store, "keys", "alice.key")) as f:
+            alice_file = forge.forge_x25519_key_file(f.read(), stolen)
+        with open(os.path.join(self.vx.store, "vaultx-store"), "w") as f:
+            f.write(header)
+        shutil.rmtree(os.path.join(self.vx.store, "keys"))
+        shutil.rmtree(os.path.join(self.vx.store, "scopes"))
+        os.mkdir(os.path.join(self.vx.store, "keys"), 0o700)
+        with open(os.path.join(self.vx.store, "keys", "alice.key"), "w") as f:
+            f.write(alice_file)
+        secrets_before = self.secret_bytes()
+
+        # The forgery is well formed: a machine without a pin takes it.
+        first_use = self.as_identity(alice, "fresh-state")
+        self.vx.ok(["set", "planted"], input="from-mallory", env=first_use)
+        self.assertEqual(self.vx.get("planted", env=first_use), b"from-mallory")
+        os.remove([p for p in self.vx.secret_files() if p not in secrets_before][0])
+
+        for args in (["get", "db/password"], ["set", "new-secret"], ["ls"]):
+            r = self.vx.run(args, input="written-by-alice", env=alice_env)
+            self.assertExit(r, 4, " ".join(args))
+            self.assertStderrHas(r, "master key")
+            self.assertNotLeaked(r, "pw-1")
+        self.assertEqual(self.secret_bytes(), secrets_before)
 
     def test_swapped_scope_key_is_refused(self):
         self.identity("agent", "agent-a")
