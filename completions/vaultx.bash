@@ -11,7 +11,7 @@
 # ask for a passphrase or hang the shell.
 
 # `declare -g`: bash-completion sources this file inside a function.
-declare -ga _vaultx_commands=(init set get ls rm mv rotate stale edit import export scan exec env scope config audit passwd agent unlock lock identity recipients rekey git resolve completion help)
+declare -ga _vaultx_commands=(init set get ls rm mv rotate stale edit import export scan doctor exec env scope config audit passwd agent unlock lock identity recipients rekey git resolve completion help)
 declare -gA _vaultx_aliases=([list]=ls [remove]=rm [rename]=mv)
 declare -ga _vaultx_global_options=(--store --version --verbose --help --help-all)
 # Options of each command (and "command subcommand"), besides -h and --help.
@@ -29,6 +29,7 @@ declare -gA _vaultx_command_options=(
   [import]="--format --from --prefix --overwrite --dry-run -n"
   [export]="--format"
   [scan]="--json"
+  [doctor]="--json"
   [env]="--scope --format"
   [scope]=""
   [scope ls]=""
@@ -78,13 +79,13 @@ declare -gA _vaultx_option_values=(
   [-f]="shell dotenv json"
   [--on-rotate]="restart signal:HUP signal:USR1 signal:TERM"
   [--from]="pass"
-  [--op]="init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock import export edit scan"
+  [--op]="init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock import export edit scan doctor"
 )
 # What the operands of a command are: secret names, a name prefix, or a command.
 # "scope pin" takes a scope, then a program or script; "scope unpin" a scope, then a file.
 declare -gA _vaultx_command_operands=(
   [resolve]=secret [set]=secret [get]=secret [rm]=secret [mv]=secret [rotate]=secret [ls]=prefix [help]=command
-  [edit]=secret [completion]=shell [import]=file [scan]=file [export]=prefix [scope pin]="scope program" [scope unpin]="scope file" [scope pins]=scope
+  [edit]=secret [completion]=shell [import]=file [scan]=file [doctor]=dir [export]=prefix [scope pin]="scope program" [scope unpin]="scope file" [scope pins]=scope
 )
 # Seconds that `vaultx ls` may take (it runs the passphrase KDF).
 declare -g _vaultx_ls_timeout=2
@@ -294,6 +295,10 @@ _vaultx() {
     file)
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+      ;;
+    dir)
+      compopt -o filenames 2>/dev/null
+      mapfile -t COMPREPLY < <(compgen -d -- "$cur")
       ;;
   esac
   return 0

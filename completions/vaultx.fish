@@ -23,6 +23,7 @@ set -l __vaultx_command_table \
     'import:Import secrets from a dotenv or JSON file, or a pass store' \
     'export:Print secrets as a dotenv file, JSON or shell' \
     'scan:Find stored values (and their encodings) in files' \
+    'doctor:Check a project'\''s secret hygiene (exit 1 if anything fails)' \
     'exec:Run a command with a scope'\''s secrets in its environment' \
     'env:Print a scope'\''s secrets as shell, dotenv or JSON' \
     'scope:List scopes; pin the programs they may be given to' \
@@ -128,11 +129,13 @@ complete -c vaultx -n '__vaultx_using import' -s n -l dry-run -d 'Print what wou
 complete -c vaultx -n '__vaultx_using import' -F
 complete -c vaultx -n '__vaultx_using scan' -l json -d 'One JSON object per finding'
 complete -c vaultx -n '__vaultx_using scan' -F
+complete -c vaultx -n '__vaultx_using doctor' -l json -d 'One JSON object with every check'
+complete -c vaultx -n '__vaultx_using doctor' -x -a '(__fish_complete_directories)'
 complete -c vaultx -n '__vaultx_using completion; and __vaultx_no_subcommand' -a 'bash zsh fish'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l json -d 'One JSON object per line'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l since -x -d 'Only records at or after a date or date-time'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l name -x -a '(__vaultx_secret_names)' -d 'Only records naming this secret'
-complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l op -x -a 'init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock import export edit scan' -d 'Only records of this operation'
+complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l op -x -a 'init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock import export edit scan doctor' -d 'Only records of this operation'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_subcommand_is verify' -l head -x -d 'A checkpoint printed by vaultx audit head (SEQ:HASH)'
 complete -c vaultx -n 'not __vaultx_no_command; and not __vaultx_in_child' -s h -l help -d 'Print the options and exit'
 # ------------------------------------------------------------------------------

@@ -35,15 +35,8 @@ class ScanCommand final : public Command {
     VAULTX_ASSIGN(auto vault, ctx.unlock(event));
     VAULTX_ASSIGN(auto listing, ctx.record_if_failed(event, vault->list("")));
     for (const auto& problem : listing.problems) print_error(problem);
-    std::vector<store::Secret> secrets;
-    for (const auto& entry : listing.entries) {
-      VAULTX_ASSIGN(auto secret, ctx.record_if_failed(event, vault->get(entry.name)));
-      secrets.push_back(std::move(secret));
-    }
-    std::vector<shell::ScanSecret> values;
-    for (const auto& s : secrets) values.push_back({s.name, &s.value});
-    shell::Scanner scanner(values);
-    secrets.clear();  // the scanner holds what it needs
+    VAULTX_ASSIGN(auto scanner_ptr, ctx.record_if_failed(event, shell::scanner_for(*vault, listing.entries)));
+    shell::Scanner& scanner = *scanner_ptr;
     if (!scanner.too_short().empty()) {
       print_warning("values shorter than 4 bytes are not looked for: " + join_names(scanner.too_short()));
     }

@@ -1,5 +1,7 @@
 #include <vaultx/shell/scan.hpp>
 
+#include <vaultx/store/store.hpp>
+
 #include <fcntl.h>
 #include <sodium.h>
 #include <sys/mman.h>
@@ -215,6 +217,20 @@ void walk(const fs::path& dir, const fs::path& skip_dir, std::vector<fs::path>& 
 }
 
 }  // namespace
+
+Result<std::unique_ptr<Scanner>> scanner_for(const store::SecretAccess& access,
+                                             const std::vector<store::Entry>& entries) {
+  std::vector<store::Secret> secrets;
+  secrets.reserve(entries.size());
+  for (const auto& entry : entries) {
+    VAULTX_ASSIGN(auto secret, access.get(entry.name));
+    secrets.push_back(std::move(secret));
+  }
+  std::vector<ScanSecret> values;
+  values.reserve(secrets.size());
+  for (const auto& s : secrets) values.push_back({s.name, &s.value});
+  return std::make_unique<Scanner>(values);
+}
 
 Result<std::vector<fs::path>> list_scan_files(const std::vector<std::string>& paths, const fs::path& skip_dir,
                                               std::vector<std::string>& notes) {

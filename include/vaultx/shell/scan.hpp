@@ -17,6 +17,10 @@
 namespace vaultx::exec {
 class Redactor;
 }
+namespace vaultx::store {
+class SecretAccess;
+struct Entry;
+}  // namespace vaultx::store
 
 namespace vaultx::shell {
 
@@ -63,6 +67,10 @@ class Scanner {
   std::vector<Entry> entries_;               // by redactor name index
   std::unique_ptr<exec::Redactor> redactor_;
 };
+
+// A scanner for the values of `entries`, read one by one through `access`
+// (the copies it keeps are its own; nothing else stays in memory).
+Result<std::unique_ptr<Scanner>> scanner_for(const store::SecretAccess& access, const std::vector<store::Entry>& entries);
 
 // The files to scan under `paths`: a file as given; a directory walked
 // without following symlinks, through `git ls-files -co --exclude-standard`
