@@ -14,25 +14,10 @@
 #include <vaultx/format/scope_key.hpp>
 #include <vaultx/format/trust.hpp>
 
-namespace {
+#include "canonical.hpp"
 
 using namespace vaultx::format;
-
-void check(bool ok) {
-  if (!ok) __builtin_trap();
-}
-
-template <class Decode, class Encode>
-void accepted_files_are_canonical(std::string_view input, Decode decode, Encode encode) {
-  const auto value = decode(input);
-  if (!value) {
-    check(value.error().code == vaultx::Errc::integrity);
-    return;
-  }
-  check(std::string_view(encode(*value)) == input);
-}
-
-}  // namespace
+using vaultx::fuzz::accepted_files_are_canonical;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size == 0) return 0;

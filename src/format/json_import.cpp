@@ -103,17 +103,24 @@ class Walker {
       path_.push_back(std::move(key));
       VAULTX_TRY(parse_value(depth));
       path_.pop_back();
-      skip_space();
-      if (i_ < t_.size() && t_[i_] == ',') {
-        ++i_;
-        continue;
-      }
-      if (i_ < t_.size() && t_[i_] == '}') {
-        ++i_;
-        return {};
-      }
-      return fail("expected ',' or '}' after the value of " + where());
+      VAULTX_ASSIGN(const bool more, another_follows('}', "expected ',' or '}' after the value of "));
+      if (!more) return {};
     }
+  }
+
+  // After a member or an element: ',' means another follows (true), the
+  // closing bracket ends the container (false), anything else is an error.
+  Result<bool> another_follows(char closer, const std::string& error_prefix) {
+    skip_space();
+    if (i_ < t_.size() && t_[i_] == ',') {
+      ++i_;
+      return true;
+    }
+    if (i_ < t_.size() && t_[i_] == closer) {
+      ++i_;
+      return false;
+    }
+    return fail(error_prefix + where());
   }
 
   Status parse_array(std::size_t depth) {
@@ -131,16 +138,8 @@ class Walker {
       path_.push_back(std::to_string(index));
       VAULTX_TRY(parse_value(depth));
       path_.pop_back();
-      skip_space();
-      if (i_ < t_.size() && t_[i_] == ',') {
-        ++i_;
-        continue;
-      }
-      if (i_ < t_.size() && t_[i_] == ']') {
-        ++i_;
-        return {};
-      }
-      return fail("expected ',' or ']' in the array " + where());
+      VAULTX_ASSIGN(const bool more, another_follows(']', "expected ',' or ']' in the array "));
+      if (!more) return {};
     }
   }
 

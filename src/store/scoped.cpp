@@ -52,13 +52,8 @@ Result<Secret> ScopedVault::get(std::string_view name) const {
   const fs::path path = store_.paths().secret_file(id);
   auto file = load_secret_file(store_, path, id, [&](std::string_view) { return std::optional<std::string>(name); });
   if (!file) {
-    if (file.error().code == Errc::not_found) {
-      return Error(Errc::not_found, "no secret named '" + std::string(name) + "' in " + store_.paths().root.string(),
-                   "list the names this identity can read with 'vaultx ls'");
-    }
-    Error e = std::move(file).error();
-    e.message = "secret '" + std::string(name) + "': " + e.message;
-    return e;
+    return secret_read_error(std::move(file).error(), name, store_,
+                             "list the names this identity can read with 'vaultx ls'");
   }
   const Scope* scope = scope_for(*file);
   if (scope == nullptr) {

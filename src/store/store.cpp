@@ -31,6 +31,15 @@ Error conflict_error(const fs::path& path, const std::optional<std::string>& nam
                    " --ours' or '--theirs' (the version becomes one more than both)");
 }
 
+Error secret_read_error(Error e, std::string_view name, const Store& store, const std::string& not_found_hint) {
+  if (e.code == Errc::not_found) {
+    return Error(Errc::not_found, "no secret named '" + std::string(name) + "' in " + store.paths().root.string(),
+                 not_found_hint);
+  }
+  e.message = "secret '" + std::string(name) + "': " + e.message;
+  return e;
+}
+
 Result<format::SecretFile> load_secret_file(const Store& store, const fs::path& path, const format::FileId& expected_id,
                                             const std::function<std::optional<std::string>(std::string_view)>& namer) {
   VAULTX_ASSIGN(auto text, read_file(path, format::kMaxSecretFileBytes));
@@ -307,15 +316,7 @@ Result<Secret> Vault::get(std::string_view name) const {
   const format::FileId id = file_id(name);
   const fs::path path = store_.paths().secret_file(id);
   auto file = read_secret_file(path, id);
-  if (!file) {
-    if (file.error().code == Errc::not_found) {
-      return Error(Errc::not_found, "no secret named '" + std::string(name) + "' in " + store_.paths().root.string(),
-                   "list the stored names with 'vaultx ls'");
-    }
-    Error e = std::move(file).error();
-    e.message = "secret '" + std::string(name) + "': " + e.message;
-    return e;
-  }
+  if (!file) return secret_read_error(std::move(file).error(), name, store_, "list the stored names with 'vaultx ls'");
   auto secret = open_secret(*file, name, true);
   Status fresh = secret ? check_version(*file) : Status{};
   if (!secret || !fresh) {
@@ -383,6 +384,12 @@ Status Vault::write_secret(std::string_view name, const format::SecretMetadata& 
   return {};
 }
 
+void Vault::remove_stale_secret_temporaries() {
+  if (temporaries_removed_) return;
+  remove_stale_temporaries(store_.paths().secrets_dir());
+  temporaries_removed_ = true;
+}
+
 Result<PutOutcome> Vault::put(std::string_view name, const secure::SecretBytes& value, const PutOptions& options) {
   VAULTX_TRY(format::validate_secret_name(name));
   if (value.size() > format::kMaxValueBytes) {
@@ -390,7 +397,7 @@ Result<PutOutcome> Vault::put(std::string_view name, const secure::SecretBytes& 
                                   " bytes; the limit is 1 MiB");
   }
   VAULTX_ASSIGN(auto lock, DirectoryLock::acquire(store_.paths().root));
-  remove_stale_temporaries(store_.paths().secrets_dir());
+  remove_stale_secret_temporaries();
 
   auto current = get(name);
   if (!current && current.error().code != Errc::not_found) return std::move(current).error();

@@ -367,7 +367,7 @@ Result<std::vector<std::pair<fs::path, format::FileId>>> Vault::secret_paths() c
 
 Result<SyncReport> Vault::sync_scope_wraps() {
   VAULTX_ASSIGN(auto lock, DirectoryLock::acquire(store_.paths().root));
-  remove_stale_temporaries(store_.paths().secrets_dir());
+  remove_stale_secret_temporaries();
   VAULTX_ASSIGN(auto paths, secret_paths());
   SyncReport report;
   for (const auto& [path, id] : paths) {

@@ -287,11 +287,16 @@ class Vault final : public SecretAccess {
   Result<std::vector<std::pair<fs::path, format::FileId>>> secret_paths() const;
   Result<std::string> name_in_conflict(const fs::path& path, std::string_view text) const;
 
+  // Removes what crashed writers left in secrets/, once per Vault: listing
+  // the directory on every put made a bulk import quadratic in the store.
+  void remove_stale_secret_temporaries();
+
   Store store_;
   secure::SecretBytes master_key_;
   secure::SecretBytes index_key_;
   ScopeMembership membership_;
   std::optional<std::map<format::ScopeId, secure::SecretBytes>> scope_keys_;
+  bool temporaries_removed_ = false;
 };
 
 // A scoped identity's view of the store: the index key (to find files by
