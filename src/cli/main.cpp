@@ -118,6 +118,13 @@ int main(int argc, char** argv) {
   try {
     app.parse(separator, argv);
   } catch (const CLI::CallForHelp&) {
+    // `vaultx nosuchcmd --help` is a mistake, not a request for the overview.
+    if (chosen().first == nullptr) {
+      const auto extras = app.remaining(true);
+      if (!extras.empty() && !extras.front().starts_with("-")) {
+        return usage_error("unknown command '" + extras.front() + "'", "run 'vaultx help' for the list of commands");
+      }
+    }
     // Passing "vaultx" makes the usage line read "vaultx get ...", not "get ...".
     std::cout << (chosen().first != nullptr ? chosen().first->help("vaultx") : app.help());
     return 0;

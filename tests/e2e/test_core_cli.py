@@ -51,10 +51,12 @@ class CliTests(vxtest.VxTestCase):
         self.assertIn(b"get", r.stderr)
 
     def test_unknown_command_exits_2_naming_it(self):
-        r = self.vx.run(["frobnicate"])
-        self.assertExit(r, 2)
-        self.assertEqual(r.stdout, b"")
-        self.assertStderrHas(r, "unknown command", "'frobnicate'", "vaultx help")
+        for args in (["frobnicate"], ["frobnicate", "--help"], ["frobnicate", "-h"]):
+            with self.subTest(args=args):
+                r = self.vx.run(args)
+                self.assertExit(r, 2)
+                self.assertEqual(r.stdout, b"")
+                self.assertStderrHas(r, "unknown command", "'frobnicate'", "vaultx help")
 
     def test_unknown_option_exits_2_naming_it(self):
         for args in (["--bogus-option"], ["get", "--bogus-option", "k"], ["ls", "--bogus-option"],
