@@ -129,8 +129,9 @@ class AuditCommand final : public Command {
     }
     if (report.unauthenticated_tail > 0) {
       print_warning(std::to_string(report.unauthenticated_tail) +
-                    " record(s) after the last MAC'd one carry no MAC (failed unlock attempts): their chain "
-                    "holds, but anyone who can write the file could have rewritten them");
+                    " record(s) after the last MAC'd one carry no MAC (written without the master key: failed "
+                    "unlocks, and commands run through the agent or a scoped identity): their chain holds, but "
+                    "anyone who can write the file could have rewritten them");
     }
     std::string summary = "audit trail intact: " + std::to_string(report.records) + " record(s), " +
                           std::to_string(report.macs_checked) + " MAC(s) verified; head " +
