@@ -1,5 +1,6 @@
 // vaultx entry point: harden the process, build the command tree from the
 // registry, run one command, and turn its outcome into an exit code.
+#include <algorithm>
 #include <iostream>
 
 #include <vaultx/secure/hardening.hpp>
@@ -54,11 +55,18 @@ int report_parse_error(const CLI::ParseError& e, const CLI::App& app, const CLI:
 // as typed. CLI11 would otherwise re-split some of them (it reads "[a,b]" as
 // a list), so they are cut off before parsing. Returns the index of that
 // `--`, or argc if the command is not exec or has none.
-int exec_separator(int argc, char** argv) {
+// The index of the command word: the first word after the global options
+// (argc if there is none).
+int command_index(int argc, char** argv) {
   int i = 1;
-  while (i < argc && argv[i][0] == '-') {  // global options before the command
+  while (i < argc && argv[i][0] == '-') {
     i += std::string_view(argv[i]) == "--store" ? 2 : 1;
   }
+  return std::min(i, argc);
+}
+
+int exec_separator(int argc, char** argv) {
+  const int i = command_index(argc, argv);
   if (i >= argc) return argc;
   // `vaultx git ARGS...`: every word after `git` is git's, options included.
   if (std::string_view(argv[i]) == "git") return i + 1;
@@ -94,11 +102,18 @@ int main(int argc, char** argv) {
   app.add_flag("--verbose", verbose, "With --version: also the library versions it was built against");
 
   auto commands = vaultx::cli::make_all_commands();
+  // Building every command's options was a third of a `get`'s instructions:
+  // only the command named is defined, unless help needs them all or the
+  // word is no command's name (an alias, a typo: CLI11 sorts those out).
+  const int word_at = command_index(argc, argv);
+  const std::string_view word = word_at < argc ? std::string_view(argv[word_at]) : std::string_view();
+  const bool define_all = word.empty() || word == "help" ||
+                          std::none_of(commands.begin(), commands.end(), [&](const auto& c) { return c->name() == word; });
   std::vector<std::pair<CLI::App*, Command*>> subcommands;
   for (auto& cmd : commands) {
     CLI::App* sub = app.add_subcommand(cmd->name(), cmd->summary());
     sub->group(cmd->group());
-    cmd->define(*sub);
+    if (define_all || cmd->name() == word) cmd->define(*sub);
     subcommands.emplace_back(sub, cmd.get());
   }
 
