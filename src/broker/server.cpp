@@ -21,6 +21,8 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <array>
+#include <cstring>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -84,10 +86,6 @@ bool is_hop_field(std::string_view name) {
 
 std::string_view sv(boost::beast::string_view s) { return {s.data(), s.size()}; }
 
-void append(secure::SecretBytes& out, std::string_view text) {
-  out.append(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()),  // NOLINT
-                                           text.size()));
-}
 
 std::string path_of(std::string_view target) { return std::string(target.substr(0, target.find('?'))); }
 
@@ -100,6 +98,9 @@ std::string to_hex(std::size_t n) {
   } while (n != 0);
   return out;
 }
+
+// The masking stream of a connection's thread (see relay_body).
+thread_local std::unique_ptr<exec::Redactor> t_masker;
 
 struct Refusal {
   int status;
@@ -265,6 +266,7 @@ struct Broker::Impl {
         continue;
       }
       set_cloexec(socket.native_handle());
+      socket.set_option(tcp::no_delay(true), ec);  // heads and chunks go out at once, not after an ACK
       bool too_many = false;
       {
         std::lock_guard lock(mutex);
@@ -323,6 +325,7 @@ struct Broker::Impl {
     }
     if (upstream && upstream->stream) untrack(upstream->stream->next_layer().native_handle());
     untrack(fd);
+    t_masker.reset();
     error_code ignored;
     client.shutdown(tcp::socket::shutdown_both, ignored);
   }
@@ -423,6 +426,7 @@ struct Broker::Impl {
     if (ec) return ConnectFailure{"upstream unreachable"};
     const int fd = stream->next_layer().native_handle();
     set_cloexec(fd);
+    stream->next_layer().set_option(tcp::no_delay(true), ec);
     if (!track(fd)) return ConnectFailure{"access revoked"};
     SSL* ssl_handle = stream->native_handle();
     error_code parse_ec;
@@ -462,36 +466,37 @@ struct Broker::Impl {
     upstream.reset();
   }
 
-  // The request as it goes upstream, in guarded memory: it holds the credential.
+  // The request as it goes upstream. The credential goes into guarded memory
+  // only, in one allocation (each guarded allocation costs several system
+  // calls); the rest is the child's own request.
   secure::SecretBytes upstream_request(const http::request<http::string_body>& req, const ServedRoute& route,
                                        const Target& target) const {
     const config::BrokerRoute& spec = route.setup.route;
     std::string path = spec.upstream.prefix + target.rest;
     if (path.empty() || path.front() == '?') path = spec.upstream.prefix + "/" + target.rest;
-    secure::SecretBytes out(0);
-    append(out, sv(req.method_string()));
-    append(out, " ");
-    append(out, path);
-    append(out, " HTTP/1.1\r\nHost: ");
-    append(out, spec.upstream.host);
-    if (spec.upstream.port != 443) append(out, ":" + std::to_string(spec.upstream.port));
-    append(out, "\r\n");
+    std::string head;
+    head.reserve(1024);
+    head.append(sv(req.method_string())).append(" ").append(path).append(" HTTP/1.1\r\nHost: ").append(spec.upstream.host);
+    if (spec.upstream.port != 443) head.append(":").append(std::to_string(spec.upstream.port));
+    head.append("\r\n");
     for (const auto& field : req) {
       const std::string_view name = sv(field.name_string());
       if (is_hop_field(name) || iequals(name, spec.header)) continue;
-      append(out, name);
-      append(out, ": ");
-      append(out, sv(field.value()));
-      append(out, "\r\n");
+      head.append(name).append(": ").append(sv(field.value())).append("\r\n");
     }
-    append(out, spec.header);
-    append(out, ": ");
-    out.append(route.setup.header_value.span());
-    append(out, "\r\n");
     const bool has_body = !req.body().empty() || req.method() == http::verb::post || req.method() == http::verb::put ||
                           req.method() == http::verb::patch;
-    if (has_body) append(out, "Content-Length: " + std::to_string(req.body().size()) + "\r\n");
-    append(out, "\r\n");
+    std::string end = "\r\n";
+    if (has_body) end.append("Content-Length: ").append(std::to_string(req.body().size())).append("\r\n");
+    end.append("\r\n");
+    const std::string label = spec.header + ": ";
+    const secure::SecretBytes& value = route.setup.header_value;
+    secure::SecretBytes out(head.size() + label.size() + value.size() + end.size());
+    std::uint8_t* at = out.data();
+    for (const std::string_view part : {std::string_view(head), std::string_view(label), value.view(), std::string_view(end)}) {
+      std::memcpy(at, part.data(), part.size());
+      at += part.size();
+    }
     return out;
   }
 
@@ -590,27 +595,58 @@ struct Broker::Impl {
   // was revoked) before the end.
   bool relay_body(tcp::socket& client, http::response_parser<http::buffer_body>& parser, UpstreamConnection& upstream,
                   bool chunked, RequestRecord& rec) {
+    // One masking stream per thread, reused (finish() readies it for the next
+    // response): its guarded buffers cost system calls to make.
+    if (!t_masker) t_masker = std::make_unique<exec::Redactor>(redactor->new_stream());
     std::vector<char> piece(kRelayChunk);
     Bytes masked;
-    exec::Redactor stream = redactor->new_stream();
+    exec::Redactor& stream = *t_masker;
+    // One gathered write per piece: size line, data, CRLF (and the last chunk).
     auto send = [&](bool last) {
-      if (!masked.empty()) {
-        if (chunked && !write_text(client, to_hex(masked.size()) + "\r\n")) return false;
-        error_code ec;
-        net::write(client, net::buffer(masked.data(), masked.size()), ec);
-        if (ec || (chunked && !write_text(client, "\r\n"))) return false;
-        rec.bytes_out += masked.size();
-        masked.clear();
-      }
-      return !last || !chunked || write_text(client, "0\r\n\r\n");
+      const std::string size_line = masked.empty() ? std::string() : to_hex(masked.size()) + "\r\n";
+      const std::string_view tail = masked.empty() ? "" : "\r\n";
+      const std::string_view end = last ? "0\r\n\r\n" : "";
+      std::array<net::const_buffer, 4> buffers{
+          net::buffer(size_line.data(), chunked ? size_line.size() : 0), net::buffer(masked.data(), masked.size()),
+          net::buffer(chunked ? tail.data() : "", chunked ? tail.size() : 0),
+          net::buffer(chunked ? end.data() : "", chunked ? end.size() : 0)};
+      if (net::buffer_size(buffers) == 0) return true;
+      error_code ec;
+      net::write(client, buffers, ec);
+      if (ec) return false;
+      rec.bytes_out += masked.size();
+      masked.clear();
+      return true;
     };
     while (!parser.is_done()) {
       parser.get().body().data = piece.data();
       parser.get().body().size = piece.size();
       error_code ec;
+      std::size_t got = 0;
+      // Wait for some of the body, then fill the piece with what has already
+      // arrived (a TLS record is 16 KiB at most), reading without blocking:
+      // bigger pieces for bulk, and a stream's events still go on at once.
       http::read_some(*upstream.stream, upstream.buffer, parser, ec);
       if (ec == http::error::need_buffer) ec = {};
-      const std::size_t got = piece.size() - parser.get().body().size;
+      got = piece.size() - parser.get().body().size;
+      if (!ec && got > 0 && got < piece.size() && !parser.is_done()) {
+        tcp::socket& raw = upstream.stream->next_layer();
+        raw.non_blocking(true, ec);
+        while (!ec) {
+          const std::size_t before = got;
+          http::read_some(*upstream.stream, upstream.buffer, parser, ec);
+          if (ec == http::error::need_buffer) ec = {};
+          if (ec == net::error::would_block || ec == net::error::try_again) {
+            ec = {};
+            break;
+          }
+          got = piece.size() - parser.get().body().size;
+          if (parser.is_done() || got == piece.size() || got == before) break;
+        }
+        error_code restored;
+        raw.non_blocking(false, restored);
+        if (restored && !ec) ec = restored;
+      }
       // A close-delimited body ends with end of stream (or a TLS truncation).
       const bool ended = (ec == http::error::end_of_stream || ec == net::ssl::error::stream_truncated) && parser.is_done();
       if (ec && !ended) {
