@@ -154,6 +154,7 @@ struct Broker::Impl {
   std::thread watcher_thread;
   std::thread audit_thread;
   bool stopped = false;
+  bool abandoned = false;  // stop() gave up waiting for some connection thread
 
   // --- lifecycle
 
@@ -174,11 +175,11 @@ struct Broker::Impl {
     if (acceptor_thread.joinable()) acceptor_thread.join();
     if (watcher_thread.joinable()) watcher_thread.join();
     {
+      // A thread still resolving or connecting to an upstream cannot be woken
+      // (shutdown(2) does not end a connect); it is left behind, and so is
+      // this object (see Broker::stop), rather than holding vaultx's exit.
       std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return connections == 0; });
-    }
-    {
-      std::lock_guard lock(mutex);
+      abandoned = !changed.wait_for(lock, std::chrono::seconds(3), [&] { return connections == 0; });
       changed.notify_all();  // the audit thread drains and ends
     }
     if (audit_thread.joinable()) audit_thread.join();
@@ -221,7 +222,7 @@ struct Broker::Impl {
   void write_records() {
     std::unique_lock lock(mutex);
     while (true) {
-      changed.wait(lock, [&] { return !pending_records.empty() || (stopping && connections == 0); });
+      changed.wait(lock, [&] { return !pending_records.empty() || finished(); });
       while (!pending_records.empty()) {
         RequestRecord record = std::move(pending_records.front());
         pending_records.pop_front();
@@ -229,9 +230,11 @@ struct Broker::Impl {
         if (audit) audit(record);
         lock.lock();
       }
-      if (stopping && connections == 0) return;
+      if (finished()) return;
     }
   }
+
+  [[nodiscard]] bool finished() const { return stopping && (connections == 0 || abandoned); }  // with `mutex` held
 
   void record(RequestRecord record, std::int64_t started) {
     record.duration_ms = now_ms() - started;
@@ -278,8 +281,12 @@ struct Broker::Impl {
         net::write(socket, net::buffer(busy.data(), busy.size()), ec);
         continue;
       }
-      std::thread([this, s = std::move(socket)]() mutable {
-        serve(std::move(s));
+      // The thread owns the socket through a raw pointer, so that nothing of
+      // it (nor of this object) is touched once the count is down: stop()
+      // may destroy everything at that point.
+      auto* owned = new tcp::socket(std::move(socket));
+      std::thread([this, owned] {
+        serve(std::unique_ptr<tcp::socket>(owned));
         std::lock_guard lock(mutex);
         --connections;
         changed.notify_all();
@@ -309,6 +316,17 @@ struct Broker::Impl {
             "\r\nConnection: close\r\n" + std::string(extra_fields) + "\r\n" + body;
     write_text(client, head);
     record(std::move(rec), started);
+    linger_close(client);
+  }
+
+  // Closing with unread request bytes makes the kernel send a reset, which
+  // can destroy the refusal before the client reads it: stop sending, then
+  // read and drop what the client still sends (up to 1 MiB) until it closes.
+  static void linger_close(tcp::socket& client) {
+    error_code ec;
+    client.shutdown(tcp::socket::shutdown_send, ec);
+    std::array<char, 16384> sink{};
+    for (std::size_t dropped = 0; !ec && dropped < (1U << 20);) dropped += client.read_some(net::buffer(sink), ec);
   }
 
   bool host_is_ours(std::string_view host) const {
@@ -316,7 +334,8 @@ struct Broker::Impl {
     return host == "127.0.0.1" + p || host == "localhost" + p;
   }
 
-  void serve(tcp::socket client) {
+  void serve(std::unique_ptr<tcp::socket> owned) {
+    tcp::socket& client = *owned;
     const int fd = client.native_handle();
     if (!track(fd)) return;
     boost::beast::flat_buffer buffer;
@@ -674,7 +693,10 @@ struct Broker::Impl {
 Broker::Broker(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Broker::~Broker() { stop(); }
 void Broker::stop() {
-  if (impl_) impl_->stop();
+  if (!impl_) return;
+  impl_->stop();
+  // Threads left behind still use the object: it is never freed.
+  if (impl_->abandoned) static_cast<void>(impl_.release());
 }
 std::uint16_t Broker::port() const { return impl_->port; }
 std::string Broker::url_for(std::string_view route) const {

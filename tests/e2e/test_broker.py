@@ -75,6 +75,7 @@ elif mode == "refusals":
             ("no_header", "GET", base.path + "/models", {"Authorization": None}),
             ("wrong_placeholder", "GET", base.path + "/models", {"Authorization": "Bearer " + (args[0] if args else "vxph_x")}),
             ("bad_host", "GET", base.path + "/models", {"Host": "evil.example"}),
+            ("big_head", "GET", base.path + "/models", {"X-Padding": "p" * 70000}),
     ]:
         conn = connect()
         if headers and "Host" in headers:
@@ -128,6 +129,13 @@ elif mode == "slow":
         result["status_after"] = r2.status
     except Exception as e:
         result["status_after"] = type(e).__name__
+elif mode == "give-up":
+    conn = http.client.HTTPConnection(base.hostname, base.port, timeout=1)
+    try:
+        request(conn, "GET", base.path + "/models")
+        result["status"] = "answered"
+    except Exception as e:
+        result["status"] = type(e).__name__
 elif mode == "many":
     statuses = []
     for _ in range(int(args[0])):
@@ -347,9 +355,10 @@ class BrokerTest(BrokerTestCase):
         self.assertEqual(s["bad_host"], 403)
         self.assertEqual(s["no_header"], 401)
         self.assertEqual(s["wrong_placeholder"], 401)
+        self.assertEqual(s["big_head"], 413)
         self.assertEqual(self.upstream.requests, [], "nothing refused reaches the upstream")
         recs = self.broker_records()
-        self.assertEqual(len(recs), 6, recs)
+        self.assertEqual(len(recs), 7, recs)
         self.assertTrue(all(rec["outcome"] == "denied" for rec in recs), recs)
         self.assertTrue(any(rec["reason"].startswith("no such route") for rec in recs), recs)
         self.assertTrue(any(rec["reason"].startswith("no valid placeholder") for rec in recs), recs)
@@ -392,6 +401,21 @@ class BrokerTest(BrokerTestCase):
         self.assertEqual(recs[0]["outcome"], "failed")
         self.assertTrue(recs[0]["reason"].startswith("upstream certificate not trusted"), recs)
         self.assertEqual(recs[0]["status"], 502)
+
+    def test_a_stalled_upstream_does_not_hold_vaultx(self):
+        # A listener that never accepts: the TCP connection is made by the
+        # kernel, the TLS handshake never answered.
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        self.addCleanup(silent.close)
+        self.upstream.port = silent.getsockname()[1]
+        self.write_config()
+        start = time.monotonic()
+        r, result = self.run_child("give-up")
+        self.assertExit(r, 0)
+        self.assertEqual(result["status"], "TimeoutError")
+        self.assertLess(time.monotonic() - start, 10, "vaultx waited for the stalled upstream")
 
     def test_a_route_secret_outside_its_scope_is_a_config_error(self):
         with open(os.path.join(self.vx.store, "vaultx.toml")) as f:
