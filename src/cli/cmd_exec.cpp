@@ -139,6 +139,22 @@ Result<std::vector<broker::RouteSetup>> broker_routes(const config::Config& conf
   return out;
 }
 
+// With --broker, a route's variable may meet another route's (of another
+// --scope) or a secret's: never a silent overwrite.
+Status check_distinct(const std::vector<exec::InjectedVariable>& injected) {
+  for (std::size_t i = 0; i < injected.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (injected[i].variable != injected[j].variable) continue;
+      return Error(Errc::usage,
+                   "--broker: " + injected[i].variable + " would be set both for " + injected[j].secret_name +
+                       " and for " + injected[i].secret_name,
+                   "give the route's base_url_env or placeholder_env another name, or map the secret to another "
+                   "variable in the scope's env");
+    }
+  }
+  return {};
+}
+
 // What the audit trail keeps of one brokered request: never a header or a body.
 audit::AuditEvent broker_event(const broker::RequestRecord& r) {
   audit::AuditEvent event{.op = "broker", .scopes = {}, .names = r.names, .command = r.route};
@@ -218,13 +234,14 @@ class ExecCommand final : public Command {
     if (use_broker_) {
       VAULTX_ASSIGN(auto routes, ctx.record_if_failed(event_, broker_routes(config, scopes_.names, secrets)));
       VAULTX_TRY(ctx.record_if_failed(event_, start_broker(ctx, *vault, std::move(routes), brokered)));
-      for (const auto& [variable, value] : broker_env_) injected.push_back({variable, "the broker", &value});
+      for (const auto& [variable, value] : broker_env_) injected.push_back({variable, "the broker's routes", &value});
     }
     for (const auto& s : secrets) {
       if (std::find(brokered.begin(), brokered.end(), s.secret_name) == brokered.end()) {
         injected.push_back({s.variable, s.secret_name, &s.value});
       }
     }
+    if (use_broker_) VAULTX_TRY(ctx.record_if_failed(event_, check_distinct(injected)));
     VAULTX_ASSIGN(auto child_env, ctx.record_if_failed(event_, exec::ChildEnvironment::build(environ, clean_env_, injected)));
     if (child_env.get("PATH") != parent_path()) {  // a scope that sets PATH (allow_env) changes what runs
       VAULTX_TRY(ctx.record_if_failed(event_, exec::check_command_binding(config, scopes_.names, pins,

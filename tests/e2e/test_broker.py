@@ -428,6 +428,16 @@ class BrokerTest(BrokerTestCase):
         r = self.vx.run(["exec", "--scope", "agent-a", "--broker", "--", "true"])
         self.assertExit(r, 125)
 
+    def test_a_route_variable_may_not_meet_a_secret_variable(self):
+        with open(os.path.join(self.vx.store, "vaultx.toml")) as f:
+            text = f.read()
+        with open(os.path.join(self.vx.store, "vaultx.toml"), "w") as f:
+            f.write(text.replace('secrets = ["openai/api-key", "gh/token"]',
+                                 'secrets = ["openai/api-key", "gh/token"]\nenv = { OPENAI_BASE_URL = "gh/token" }'))
+        r = self.vx.run(["exec", "--scope", "agent-a", "--broker", "--", "true"])
+        self.assertExit(r, 125)
+        self.assertStderrHas(r, "OPENAI_BASE_URL would be set both for")
+
     def test_no_route_for_the_scope(self):
         self.write_config()
         with open(os.path.join(self.vx.store, "vaultx.toml"), "a") as f:
