@@ -281,10 +281,10 @@ placeholder_env = "OPENAI_API_KEY"
         with open(os.path.join(self.vx.store, "vaultx.toml"), "w") as f:
             f.write(text + extra)
 
-    def run_child(self, mode, *args, env=None, timeout=60):
+    def run_child(self, mode, *args, env=None, timeout=60, exec_args=()):
         out = os.path.join(self.vx.root, f"out-{mode}-{time.monotonic_ns()}.json")
-        r = self.vx.run(["exec", "--scope", "agent-a", "--broker", "--", sys.executable, self.child, out, mode,
-                         *args], env=env, timeout=timeout)
+        r = self.vx.run(["exec", "--scope", "agent-a", "--broker", *exec_args, "--", sys.executable, self.child, out,
+                         mode, *args], env=env, timeout=timeout)
         result = None
         if os.path.exists(out):
             with open(out) as f:
@@ -344,6 +344,25 @@ class BrokerTest(BrokerTestCase):
             trail = f.read()
         self.assertNotIn(REAL_KEY, trail)
         self.assertNotIn(env["OPENAI_API_KEY"], trail)
+
+    def test_mask_never_still_keeps_the_broker(self):
+        r, result = self.run_child("many", "2", exec_args=("--mask", "never"))
+        self.assertExit(r, 0)
+        self.assertEqual(result["statuses"], [200, 200])
+        exec_rec = [rec for rec in self.audit() if rec["op"] == "exec"][-1]
+        self.assertEqual(exec_rec.get("status"), 0, exec_rec)  # vaultx stayed the parent
+
+    def test_child_exit_status_and_signals_are_unchanged(self):
+        r = self.vx.run(["exec", "--scope", "agent-a", "--broker", "--", "sh", "-c", "exit 7"])
+        self.assertExit(r, 7)
+        r = self.vx.run(["exec", "--scope", "agent-a", "--broker", "--", "sh", "-c", "kill -TERM $$"])
+        self.assertExit(r, 128 + 15)
+        p = self.vx.spawn(["exec", "--scope", "agent-a", "--broker", "--", "sh", "-c",
+                           "trap 'exit 42' INT; echo ready; while :; do sleep 0.05; done"])
+        self.assertEqual(p.stdout.readline(), b"ready\n")
+        os.kill(p.pid, 2)
+        p.communicate(timeout=20)
+        self.assertEqual(p.returncode, 42, "SIGINT reached the child through vaultx")
 
     def test_refusals_are_403_or_401_and_audited(self):
         r, result = self.run_child("refusals")
