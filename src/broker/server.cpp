@@ -17,6 +17,7 @@
 #include <vaultx/broker/broker.hpp>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -56,6 +57,7 @@ using boost::system::error_code;
 namespace {
 
 constexpr std::size_t kRelayChunk = 64 * 1024;
+constexpr std::chrono::seconds kConnectTimeout{10};
 
 std::int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
@@ -434,6 +436,50 @@ struct Broker::Impl {
 
   // --- the upstream side
 
+  // Connects without blocking, tracked from the start (so that stop() and a
+  // revocation end the wait) and within kConnectTimeout. On success the
+  // socket is blocking again and tracked; on failure it is closed.
+  bool connect_within(tcp::socket& socket, const tcp::endpoint& endpoint) {
+    error_code ec;
+    if (socket.is_open()) socket.close(ec);
+    socket.open(endpoint.protocol(), ec);
+    if (ec) return false;
+    const int fd = socket.native_handle();
+    set_cloexec(fd);
+    if (!track(fd)) {
+      socket.close(ec);
+      return false;
+    }
+    socket.non_blocking(true, ec);
+    if (!ec) socket.connect(endpoint, ec);
+    if (ec == net::error::in_progress || ec == net::error::would_block) {
+      const auto deadline = std::chrono::steady_clock::now() + kConnectTimeout;
+      ec = net::error::timed_out;
+      while (std::chrono::steady_clock::now() < deadline && !access_revoked() && !stopping_now()) {
+        pollfd p{fd, POLLOUT, 0};
+        if (::poll(&p, 1, 200) == 0) continue;  // shutdown(2) from stop() does not wake a connect: look again
+        int error = 0;
+        socklen_t size = sizeof error;
+        ::getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &size);
+        ec = error == 0 ? error_code() : error_code(error, boost::system::system_category());
+        break;
+      }
+    }
+    if (!ec) socket.non_blocking(false, ec);
+    if (ec) {
+      untrack(fd);
+      error_code ignored;
+      socket.close(ignored);
+      return false;
+    }
+    return true;
+  }
+
+  bool stopping_now() {
+    std::lock_guard lock(mutex);
+    return stopping;
+  }
+
   std::optional<ConnectFailure> connect(std::size_t index, UpstreamConnection& out) {
     const config::Upstream& up = routes[index].setup.route.upstream;
     tcp::resolver resolver(io);
@@ -441,12 +487,16 @@ struct Broker::Impl {
     const auto endpoints = resolver.resolve(up.host, std::to_string(up.port), ec);
     if (ec) return ConnectFailure{"upstream unreachable"};
     auto stream = std::make_unique<ssl::stream<tcp::socket>>(io, *routes[index].tls);
-    net::connect(stream->next_layer(), endpoints, ec);
-    if (ec) return ConnectFailure{"upstream unreachable"};
+    bool connected = false;
+    for (const auto& entry : endpoints) {
+      if (connect_within(stream->next_layer(), entry.endpoint())) {
+        connected = true;
+        break;
+      }
+    }
+    if (!connected) return ConnectFailure{access_revoked() ? "access revoked" : "upstream unreachable"};
     const int fd = stream->next_layer().native_handle();
-    set_cloexec(fd);
     stream->next_layer().set_option(tcp::no_delay(true), ec);
-    if (!track(fd)) return ConnectFailure{"access revoked"};
     SSL* ssl_handle = stream->native_handle();
     error_code parse_ec;
     (void)net::ip::make_address_v4(up.host, parse_ec);

@@ -436,6 +436,19 @@ class BrokerTest(BrokerTestCase):
         self.assertEqual(result["status"], "TimeoutError")
         self.assertLess(time.monotonic() - start, 10, "vaultx waited for the stalled upstream")
 
+    def test_an_unreachable_upstream_is_502_and_audited(self):
+        closed = socket.socket()
+        closed.bind(("127.0.0.1", 0))
+        self.upstream.port = closed.getsockname()[1]  # bound, never listening: refused
+        self.write_config()
+        r, result = self.run_child("many", "1")
+        closed.close()
+        self.assertExit(r, 0)
+        self.assertEqual(result["statuses"], [502])
+        rec = self.broker_records()[0]
+        self.assertEqual((rec["outcome"], rec["status"]), ("failed", 502))
+        self.assertTrue(rec["reason"].startswith("upstream unreachable"), rec)
+
     def test_a_route_secret_outside_its_scope_is_a_config_error(self):
         with open(os.path.join(self.vx.store, "vaultx.toml")) as f:
             text = f.read()
