@@ -118,6 +118,7 @@ complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is grant' -
 complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is grant' -l rate -x -d 'At most N reads per unit, e.g. 60/min'
 complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is revoke' -l all -d 'Revoke every grant'
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l watch -d 'Restart or signal the command when a secret changes'
+complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l broker -d 'Broker URL and placeholder instead of route credentials'
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l on-rotate -x -a 'restart signal:HUP signal:USR1 signal:TERM' -d 'With --watch: restart or signal:NAME'
 complete -c vaultx -n '__vaultx_using env' -s f -l format -x -a 'shell dotenv json' -d 'Output format'
 complete -c vaultx -n '__vaultx_using export' -s f -l format -x -a 'dotenv json shell' -d 'Output format'

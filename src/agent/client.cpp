@@ -80,6 +80,7 @@ Result<AgentStatus> AgentConnection::status() {
   if (const auto id = f.find(AgentTag::store_id)) st.store_id = store_id_of(*id);
   st.idle_left = f.u64(AgentTag::idle_left);
   st.lifetime_left = f.u64(AgentTag::lifetime_left);
+  if (const auto live = f.u8(AgentTag::flag)) st.token_live = *live == 1;
   for (const auto& g : f.all(AgentTag::grant)) {
     VAULTX_ASSIGN(auto group, format::decode_agent_group(AgentTag::grant, g));
     GrantInfo info;

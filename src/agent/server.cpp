@@ -472,9 +472,12 @@ secure::SecretBytes Server::status(const AgentFrame& request, Millis now) {
     w.u64(AgentTag::idle_left, seconds_left(last_use_ + options_.idle_timeout_seconds * 1000, now));
     w.u64(AgentTag::lifetime_left, seconds_left(unlocked_at_ + options_.max_lifetime_seconds * 1000, now));
   }
-  // Only the owner sees the grants.
   const auto token = request.find(AgentTag::token);
   const auto who = token ? grants_.identify(as_text(*token), now) : std::variant<Holder, Denial>(Denial::unknown_token);
+  // Whether the token sent is still good (exec --broker asks this often, to
+  // cut access the moment a grant is revoked); nothing is charged or recorded.
+  if (token) w.u8(AgentTag::flag, std::holds_alternative<Holder>(who) ? 1 : 0);
+  // Only the owner sees the grants.
   if (const auto* holder = std::get_if<Holder>(&who); holder != nullptr && holder->owner) {
     for (const auto& g : grants_.list(now)) {
       auto body = AgentWriter::group_body();

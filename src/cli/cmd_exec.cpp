@@ -12,7 +12,10 @@
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
+#include <mutex>
 
+#include <vaultx/agent/client.hpp>
+#include <vaultx/broker/broker.hpp>
 #include <vaultx/config/policy.hpp>
 #include <vaultx/exec/child_env.hpp>
 #include <vaultx/exec/command_binding.hpp>
@@ -95,6 +98,77 @@ std::vector<std::string> changed_secrets(const std::vector<exec::ScopeSecret>& b
   return changed;
 }
 
+// The routes of `scopes` (exec --broker), each with its real header value and
+// a fresh placeholder. Errc::usage if the scopes have no route, or a route
+// injects a secret its scope did not give.
+Result<std::vector<broker::RouteSetup>> broker_routes(const config::Config& config,
+                                                      const std::vector<std::string>& scopes,
+                                                      const std::vector<exec::ScopeSecret>& secrets) {
+  std::vector<broker::RouteSetup> out;
+  auto find = [&](std::string_view name) -> const exec::ScopeSecret* {
+    for (const auto& s : secrets) {
+      if (s.secret_name == name) return &s;
+    }
+    return nullptr;
+  };
+  for (const auto& route : config.routes) {
+    if (std::find(scopes.begin(), scopes.end(), route.scope) == scopes.end()) continue;
+    broker::RouteSetup setup;
+    for (const auto& name : route.secret_names()) {
+      const exec::ScopeSecret* secret = find(name);
+      if (secret == nullptr) {
+        return Error(Errc::usage,
+                     config.source + ":" + std::to_string(route.line) + ": route " + route.name + " injects " + name +
+                         ", which scope " + route.scope + " does not give (is it in the store?)",
+                     "store it with 'vaultx set " + name + "', or change the route's inject value");
+      }
+      setup.secrets.push_back({name, secure::SecretBytes::copy_of(secret->value.span())});
+    }
+    VAULTX_ASSIGN(setup.header_value, broker::render_value(route.value, [&](std::string_view name) {
+                    const exec::ScopeSecret* s = find(name);
+                    return s != nullptr ? &s->value : nullptr;
+                  }));
+    setup.placeholder = broker::make_placeholder();
+    setup.route = route;
+    out.push_back(std::move(setup));
+  }
+  if (out.empty()) {
+    return Error(Errc::usage, "--broker: " + config.source + " has no [broker.routes] for scope(s) " + join(scopes),
+                 "add a [broker.routes.NAME] table with scope = \"" + scopes.front() + "\" (docs/broker.md)");
+  }
+  return out;
+}
+
+// With --broker, a route's variable may meet another route's (of another
+// --scope) or a secret's: never a silent overwrite.
+Status check_distinct(const std::vector<exec::InjectedVariable>& injected) {
+  for (std::size_t i = 0; i < injected.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (injected[i].variable != injected[j].variable) continue;
+      return Error(Errc::usage,
+                   "--broker: " + injected[i].variable + " would be set both for " + injected[j].secret_name +
+                       " and for " + injected[i].secret_name,
+                   "give the route's base_url_env or placeholder_env another name, or map the secret to another "
+                   "variable in the scope's env");
+    }
+  }
+  return {};
+}
+
+// What the audit trail keeps of one brokered request: never a header or a body.
+audit::AuditEvent broker_event(const broker::RequestRecord& r) {
+  audit::AuditEvent event{.op = "broker", .scopes = {}, .names = r.names, .command = r.route};
+  if (!r.scope.empty()) event.scopes = {r.scope};
+  event.outcome = r.outcome == broker::Outcome::ok       ? format::AuditOutcome::ok
+                  : r.outcome == broker::Outcome::denied ? format::AuditOutcome::denied
+                                                         : format::AuditOutcome::failed;
+  event.prefix = format::to_audit_text(r.method + " " + r.host + r.path);
+  event.reason = (r.reason.empty() ? "" : r.reason + ", ") + "in=" + std::to_string(r.bytes_in) +
+                 " out=" + std::to_string(r.bytes_out) + " ms=" + std::to_string(r.duration_ms);
+  event.status = r.status;
+  return event;
+}
+
 class ExecCommand final : public Command {
  public:
   std::string name() const override { return "exec"; }
@@ -112,6 +186,8 @@ class ExecCommand final : public Command {
     app.add_flag("--watch", watch_, "Restart (or signal) the command when a secret of its scope changes");
     app.add_option("--on-rotate", on_rotate_, "With --watch: restart (default) or signal:NAME, e.g. signal:HUP")
         ->type_name("ACTION");
+    app.add_flag("--broker", use_broker_, "Give the command the broker's URL and a placeholder instead of the secrets "
+                                      "of its scope's [broker.routes]; the broker injects them (docs/broker.md)");
     app.add_option("COMMAND", command_, "The command and its arguments, after --");
     // Everything after the first positional belongs to the command, options included.
     app.positionals_at_end();
@@ -134,6 +210,10 @@ class ExecCommand final : public Command {
                    "use restart, or signal:NAME with NAME one of HUP, INT, QUIT, TERM, USR1, USR2");
     }
     if (on_rotate_ != "restart" && !watch_) return Error(Errc::usage, "--on-rotate needs --watch");
+    if (use_broker_ && watch_) {
+      return Error(Errc::usage, "--broker and --watch cannot be combined",
+                   "drop --watch: a brokered command gets no secret values to refresh");
+    }
     on_rotate_signal_ = *on_rotate;
     event_ = audit::AuditEvent{.op = "exec", .scopes = scopes_.names, .command = command_.front()};
     VAULTX_ASSIGN(auto store, ctx.record_if_failed(event_, ctx.open_store()));
@@ -150,7 +230,18 @@ class ExecCommand final : public Command {
     VAULTX_TRY(ctx.record_if_failed(event_, check_staleness(config, secrets)));
 
     std::vector<exec::InjectedVariable> injected;
-    for (const auto& s : secrets) injected.push_back({s.variable, s.secret_name, &s.value});
+    std::vector<std::string> brokered;  // secrets only the broker holds: never in the child's environment
+    if (use_broker_) {
+      VAULTX_ASSIGN(auto routes, ctx.record_if_failed(event_, broker_routes(config, scopes_.names, secrets)));
+      VAULTX_TRY(ctx.record_if_failed(event_, start_broker(ctx, *vault, std::move(routes), brokered)));
+      for (const auto& [variable, value] : broker_env_) injected.push_back({variable, "the broker's routes", &value});
+    }
+    for (const auto& s : secrets) {
+      if (std::find(brokered.begin(), brokered.end(), s.secret_name) == brokered.end()) {
+        injected.push_back({s.variable, s.secret_name, &s.value});
+      }
+    }
+    if (use_broker_) VAULTX_TRY(ctx.record_if_failed(event_, check_distinct(injected)));
     VAULTX_ASSIGN(auto child_env, ctx.record_if_failed(event_, exec::ChildEnvironment::build(environ, clean_env_, injected)));
     if (child_env.get("PATH") != parent_path()) {  // a scope that sets PATH (allow_env) changes what runs
       VAULTX_TRY(ctx.record_if_failed(event_, exec::check_command_binding(config, scopes_.names, pins,
@@ -161,6 +252,46 @@ class ExecCommand final : public Command {
   }
 
  private:
+  // Starts the broker for `routes`, fills broker_env_ with what the child
+  // gets instead (URL and placeholder of each route) and `brokered` with the
+  // secrets the routes inject. Access through the agent is checked while
+  // the broker runs: a lock or a revoked grant cuts it at once.
+  Status start_broker(Context& ctx, const store::SecretAccess& vault, std::vector<broker::RouteSetup> routes,
+                      std::vector<std::string>& brokered) {
+    broker::AccessCheck access;
+    if (dynamic_cast<const agent::AgentClient*>(&vault) != nullptr) {
+      VAULTX_ASSIGN(auto connection, ctx.connect_agent());
+      auto shared = std::make_shared<agent::AgentConnection>(std::move(connection));
+      access = [shared, id = vault.store().header().store_id]() {
+        const auto st = shared->status();
+        return st && st->unlocked && st->token_live.value_or(true) && st->store_id == id;
+      };
+    }
+    broker_env_.reserve(routes.size() * 2);
+    for (auto& r : routes) {
+      for (const auto& n : r.route.secret_names()) brokered.push_back(n);
+      broker_env_.emplace_back(r.route.placeholder_env, secure::SecretBytes::copy_of(r.placeholder.span()));
+    }
+    auto sink = [&ctx, this](const broker::RequestRecord& record) {
+      std::lock_guard lock(record_mutex_);
+      ctx.record(broker_event(record));
+    };
+    std::vector<std::string> route_names;
+    for (const auto& r : routes) route_names.push_back(r.route.name);
+    std::vector<std::string> url_vars;
+    for (const auto& r : routes) url_vars.push_back(r.route.base_url_env);
+    VAULTX_ASSIGN(broker_, broker::Broker::start(std::move(routes), broker::Limits{}, sink, std::move(access)));
+    for (std::size_t i = 0; i < route_names.size(); ++i) {
+      broker_env_.emplace_back(url_vars[i], secure::SecretBytes::copy_of(broker_->url_for(route_names[i])));
+    }
+    return {};
+  }
+
+  // The broker ends with the child: its last records are written before exec's own.
+  void stop_broker() {
+    if (broker_) broker_->stop();
+  }
+
   Result<int> launch(Context& ctx, const std::vector<exec::ScopeSecret>& secrets,
                      const exec::ChildEnvironment& child_env) {
     const auto lookup = exec::find_command(command_.front(), child_env.get("PATH"));
@@ -168,6 +299,7 @@ class ExecCommand final : public Command {
       const int status = exec::exit_status_for(lookup.failure);
       print_error(Error(Errc::failure, "cannot run '" + command_.front() + "': " +
                                            (status == 127 ? "command not found" : "permission denied")));
+      stop_broker();
       finish_record(ctx, status, status == 127 ? "command not found" : "not executable");
       return status;
     }
@@ -176,7 +308,8 @@ class ExecCommand final : public Command {
     spec.argv = command_;
     spec.envp = child_env.envp();
     spec.mask = mask_mode();
-    if (spec.mask == exec::MaskMode::never) {
+    // With the broker, vaultx stays the parent even with --mask never (the broker lives in it).
+    if (spec.mask == exec::MaskMode::never && !broker_) {
       ctx.record(event_);  // vaultx is replaced by the child: no exit status to record
       int status = kExecFailure;
       print_error(exec::replace_process(spec, status));
@@ -186,9 +319,11 @@ class ExecCommand final : public Command {
     if (!masking.too_short().empty() && masks_some_stream(spec.mask)) {
       print_warning("values shorter than 4 bytes are not masked: " + join(masking.too_short()));
     }
-    spec.make_filter = masking.factory();
+    if (spec.mask != exec::MaskMode::never) spec.make_filter = masking.factory();
     std::string exec_error;
-    VAULTX_ASSIGN(auto outcome, ctx.record_if_failed(event_, exec::run_supervised(spec, exec_error)));
+    auto ran = exec::run_supervised(spec, exec_error);
+    stop_broker();
+    VAULTX_ASSIGN(auto outcome, ctx.record_if_failed(event_, std::move(ran)));
     if (!exec_error.empty()) print_error(Error(Errc::failure, exec_error));
     finish_record(ctx, outcome.exit_code, exec_error.empty() ? "" : "cannot run the command");
     return outcome.exit_code;
@@ -304,6 +439,11 @@ class ExecCommand final : public Command {
   int on_rotate_signal_ = 0;
   std::vector<std::string> command_;
   audit::AuditEvent event_;
+  bool use_broker_ = false;
+  std::unique_ptr<broker::Broker> broker_;
+  // What the child gets for each route: VARIABLE -> placeholder or broker URL.
+  std::vector<std::pair<std::string, secure::SecretBytes>> broker_env_;
+  std::mutex record_mutex_;  // the broker records from a thread of its own
 };
 
 }  // namespace

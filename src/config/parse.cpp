@@ -85,13 +85,15 @@ class Parser {
         VAULTX_TRY(parse_scopes(e));
       } else if (name == "policy") {
         VAULTX_TRY(parse_policy(e));
+      } else if (name == "broker") {
+        VAULTX_TRY(parse_broker(e));
       } else {
-        // A future [broker] table is parsed here once it exists; until then
-        // it is as unknown as a typo, so a newer file is not half-applied.
         return fail(*e.key, "unknown table or key " + format::quote_for_message(name),
-                    "vaultx.toml has [scopes.NAME] tables and a [policy] table; remove or rename it");
+                    "vaultx.toml has [scopes.NAME] tables, a [policy] table and [broker.routes.NAME] tables; "
+                    "remove or rename it");
       }
     }
+    VAULTX_TRY(check_routes());
     return std::move(config_);
   }
 
@@ -333,6 +335,172 @@ class Parser {
       return fail(table, std::string("[[policy.rule]] without ") + (has_match ? "max_age" : "match"), hint);
     }
     return rule;
+  }
+
+  Status parse_broker(const Entry& e) {
+    const toml::table* broker = e.node->as_table();
+    const std::string hint = "declare each route as its own [broker.routes.NAME] table";
+    if (broker == nullptr) return wrong_type(*e.node, "broker", "a table", hint);
+    for (const Entry& field : in_file_order(*broker)) {
+      if (field.key->str() != "routes") {
+        return fail(*field.key, "unknown key " + format::quote_for_message(field.key->str()) + " in [broker]", hint);
+      }
+      const toml::table* routes = field.node->as_table();
+      if (routes == nullptr) return wrong_type(*field.node, "broker.routes", "a table", hint);
+      for (const Entry& r : in_file_order(*routes)) VAULTX_TRY(parse_route(r));
+    }
+    return {};
+  }
+
+  // A string field of a route, with the error at its position.
+  Result<std::string> route_string(const Entry& field, const std::string& path, const std::string& hint) const {
+    const auto* text = field.node->as_string();
+    if (text == nullptr) return wrong_type(*field.node, path, "a string", hint);
+    return text->get();
+  }
+
+  Status route_variable(const Entry& field, const std::string& path, std::string& out) const {
+    const std::string hint = "a variable name: letters, digits and '_', e.g. OPENAI_BASE_URL";
+    VAULTX_ASSIGN(auto name, route_string(field, path, hint));
+    if (!is_valid_variable_name(name)) {
+      return fail(*field.node, path + ": " + format::quote_for_message(name) + " is not a valid environment variable name",
+                  hint);
+    }
+    if (is_reserved_variable(name) || is_dangerous_variable(name)) {
+      return fail(*field.node, path + ": " + name + " may not be set by the broker", "pick another variable name");
+    }
+    out = std::move(name);
+    return {};
+  }
+
+  Status parse_inject(const Entry& field, const std::string& path, BrokerRoute& route) const {
+    const std::string hint = "write inject = { header = \"Authorization\", value = \"Bearer {openai/api-key}\" }";
+    const toml::table* inject = field.node->as_table();
+    if (inject == nullptr) return wrong_type(*field.node, path, "a table", hint);
+    bool has_header = false;
+    bool has_value = false;
+    for (const Entry& f : in_file_order(*inject)) {
+      const std::string_view key = f.key->str();
+      if (key == "header") {
+        VAULTX_ASSIGN(route.header, route_string(f, path + ".header", hint));
+        if (!is_valid_header_name(route.header)) {
+          return fail(*f.node, path + ".header: " + format::quote_for_message(route.header) +
+                                   " is not an HTTP header name", "use a name of letters, digits and -, e.g. Authorization");
+        }
+        has_header = true;
+      } else if (key == "value") {
+        VAULTX_ASSIGN(auto text, route_string(f, path + ".value", hint));
+        auto parts = parse_inject_template(text);
+        if (!parts) return fail(*f.node, path + ".value: " + parts.error().message, parts.error().hint);
+        route.value = std::move(*parts);
+        has_value = true;
+      } else {
+        return fail(*f.key, "unknown key " + format::quote_for_message(key) + " in " + path, hint);
+      }
+    }
+    if (!has_header || !has_value) return fail(*field.node, path + " without " + (has_header ? "value" : "header"), hint);
+    return {};
+  }
+
+  Status parse_route(const Entry& e) {
+    const std::string name(e.key->str());
+    if (!is_valid_route_name(name)) {
+      return fail(*e.key, "invalid route name " + format::quote_for_message(name),
+                  "route names are 1 to 64 of A-Z a-z 0-9 . _ - (they appear in the broker's URL)");
+    }
+    const std::string path = "broker.routes." + name;
+    const toml::table* table = e.node->as_table();
+    const std::string hint = "docs/broker.md shows a route: scope, upstream, inject, base_url_env, placeholder_env";
+    if (table == nullptr) return wrong_type(*e.node, path, "a table", hint);
+    BrokerRoute route;
+    route.name = name;
+    route.line = static_cast<int>(table->source().begin.line != 0 ? table->source().begin.line
+                                                                  : e.key->source().begin.line);
+    for (const Entry& f : in_file_order(*table)) {
+      const std::string_view key = f.key->str();
+      const std::string field_path = path + "." + std::string(key);
+      if (key == "scope") {
+        VAULTX_ASSIGN(route.scope, route_string(f, field_path, hint));
+        if (!is_valid_scope_name(route.scope)) {
+          return fail(*f.node, field_path + ": " + format::quote_for_message(route.scope) + " is not a scope name", hint);
+        }
+      } else if (key == "upstream") {
+        VAULTX_ASSIGN(route.upstream_text, route_string(f, field_path, hint));
+        auto upstream = parse_upstream(route.upstream_text);
+        if (!upstream) return fail(*f.node, field_path + ": " + upstream.error().message, upstream.error().hint);
+        route.upstream = std::move(*upstream);
+      } else if (key == "inject") {
+        VAULTX_TRY(parse_inject(f, field_path, route));
+      } else if (key == "base_url_env") {
+        VAULTX_TRY(route_variable(f, field_path, route.base_url_env));
+      } else if (key == "placeholder_env") {
+        VAULTX_TRY(route_variable(f, field_path, route.placeholder_env));
+      } else if (key == "rate") {
+        VAULTX_ASSIGN(auto text, route_string(f, field_path, hint));
+        auto rate = parse_route_rate(text);
+        if (!rate) return fail(*f.node, field_path + ": " + rate.error().message, rate.error().hint);
+        route.rate = *rate;
+      } else if (key == "ca_file") {
+        VAULTX_ASSIGN(route.ca_file, route_string(f, field_path, hint));
+        if (route.ca_file.empty() || route.ca_file.front() != '/' || has_control_byte(route.ca_file)) {
+          return fail(*f.node, field_path + ": " + format::quote_for_message(route.ca_file) + " is not an absolute path",
+                      "give the absolute path of a PEM file of CA certificates");
+        }
+      } else {
+        return fail(*f.key, "unknown key " + format::quote_for_message(key) + " in [" + path + "]",
+                    "a route has the keys scope, upstream, inject, base_url_env, placeholder_env, rate and ca_file");
+      }
+    }
+    for (const auto& [key, present] : {std::pair<const char*, bool>{"scope", !route.scope.empty()},
+                                       {"upstream", !route.upstream.host.empty()},
+                                       {"inject", !route.header.empty()},
+                                       {"base_url_env", !route.base_url_env.empty()},
+                                       {"placeholder_env", !route.placeholder_env.empty()}}) {
+      if (!present) return fail(*table, "[" + path + "] has no " + key, hint);
+    }
+    if (route.base_url_env == route.placeholder_env) {
+      return fail(*table, "[" + path + "]: base_url_env and placeholder_env are both " + route.base_url_env,
+                  "give them different variable names");
+    }
+    config_.routes.push_back(std::move(route));
+    return {};
+  }
+
+  // What can only be checked once the whole file is read: every route names a
+  // declared scope, the secrets of its template are in that scope, and no two
+  // routes of a scope set the same variable.
+  Status check_routes() const {
+    for (std::size_t i = 0; i < config_.routes.size(); ++i) {
+      const BrokerRoute& route = config_.routes[i];
+      const std::string where = position_prefix(source_, static_cast<std::uint32_t>(route.line), 0);
+      const auto scope = config_.scopes.find(route.scope);
+      if (scope == config_.scopes.end()) {
+        return Error(Errc::usage, where + "route " + route.name + " names the scope " + route.scope + ", which is not declared",
+                     "declare [scopes." + route.scope + "] or fix the route's scope");
+      }
+      for (const auto& secret : route.secret_names()) {
+        const auto& s = scope->second;
+        const bool in_scope =
+            std::any_of(s.secrets.begin(), s.secrets.end(), [&](const std::string& p) { return glob_match(p, secret); }) ||
+            std::any_of(s.env.begin(), s.env.end(), [&](const auto& m) { return m.second == secret; });
+        if (!in_scope) {
+          return Error(Errc::usage, where + "route " + route.name + " injects the secret " + secret +
+                                        ", which is not in its scope " + route.scope,
+                       "add it to [scopes." + route.scope + "] secrets, or inject a secret of that scope");
+        }
+      }
+      for (std::size_t j = 0; j < i; ++j) {
+        const BrokerRoute& other = config_.routes[j];
+        if (other.scope != route.scope) continue;
+        for (const auto& var : {route.base_url_env, route.placeholder_env}) {
+          if (var == other.base_url_env || var == other.placeholder_env) {
+            return Error(Errc::usage, where + "routes " + other.name + " and " + route.name + " both set " + var,
+                         "give each route of a scope its own variables");
+          }
+        }
+      }
+    }
+    return {};
   }
 
   std::string_view source_;

@@ -112,7 +112,7 @@ const std::vector<Schema>& schemas() {
         msg(AgentMessage::ok, {}),
         msg(AgentMessage::error, {one(T::errc), one(T::message), one(T::hint)}),
         msg(AgentMessage::status_reply, {one(T::state), one(T::pid), one(T::path), opt(T::store_id),
-                                         opt(T::idle_left), opt(T::lifetime_left), many(T::grant)}),
+                                         opt(T::idle_left), opt(T::lifetime_left), opt(T::flag), many(T::grant)}),
         msg(AgentMessage::secret, {one(T::name), one(T::meta), one(T::value)}),
         msg(AgentMessage::listing, {many(T::entry), many(T::problem)}),
         msg(AgentMessage::contains_reply, {one(T::flag)}),

@@ -134,7 +134,8 @@ TEST_CASE("parse_config: TOML syntax errors name line and column", "[config]") {
 }
 
 TEST_CASE("parse_config: unknown tables and keys", "[config]") {
-  expect_error("[scopes.a]\nsecrets = []\n\n[broker]\nsocket = \"x\"\n", "vaultx.toml:4:2: ", "unknown table or key 'broker'");
+  expect_error("[scopes.a]\nsecrets = []\n\n[broker]\nsocket = \"x\"\n", "vaultx.toml:5:1: ", "unknown key 'socket' in [broker]");
+  expect_error("[scopes.a]\nsecrets = []\n\n[brokers]\n", "vaultx.toml:4:2: ", "unknown table or key 'brokers'");
   expect_error("version = 1\n", "vaultx.toml:1:1: ", "unknown table or key 'version'");
   expect_error("[scope.a]\n", "vaultx.toml:1:2: ", "'scope'");
   expect_error("[scopes.a]\nsecret = [\"x\"]\n", "vaultx.toml:2:1: ", "unknown key 'secret' in [scopes.a]");

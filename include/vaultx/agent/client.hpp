@@ -24,6 +24,7 @@ struct AgentStatus {
   std::optional<format::StoreId> store_id;
   std::optional<std::uint64_t> idle_left;      // seconds until the idle timeout locks it
   std::optional<std::uint64_t> lifetime_left;  // seconds until the maximum lifetime locks it
+  std::optional<bool> token_live;              // whether the token sent is valid (absent: none sent)
   std::vector<GrantInfo> grants;               // only for the owner token
 };
 

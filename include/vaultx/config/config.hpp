@@ -18,6 +18,7 @@
 
 #include <vaultx/config/glob.hpp>
 #include <vaultx/config/resolve.hpp>
+#include <vaultx/config/routes.hpp>
 #include <vaultx/config/variables.hpp>
 #include <vaultx/error.hpp>
 
@@ -57,6 +58,7 @@ struct Config {
   std::string source;  // file name for messages
   std::map<std::string, ScopeSpec> scopes;
   Policy policy;
+  std::vector<BrokerRoute> routes;  // [broker.routes.NAME], in file order (see routes.hpp)
   bool file_exists = true;  // false: load_config found no file (and so no scopes)
 };
 
