@@ -258,34 +258,12 @@ std::string shown_path(const fs::path& path, const fs::path& dir) {
 
 // --- project files ----------------------------------------------------------
 
-namespace {
-
-std::optional<std::vector<fs::path>> git_list(const fs::path& dir, std::vector<std::string> args) {
-  ProcessSpec spec;
-  spec.argv = {"git", "ls-files", "-z"};
-  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
-  spec.cwd = dir;
-  auto result = run_process(spec);
-  if (!result || !result->succeeded()) return std::nullopt;
-  std::vector<fs::path> files;
-  const std::string_view out(reinterpret_cast<const char*>(result->out.data()), result->out.size());
-  std::size_t from = 0;
-  while (from < out.size()) {
-    std::size_t end = out.find('\0', from);
-    if (end == std::string_view::npos) end = out.size();
-    if (end > from) files.push_back((dir / out.substr(from, end - from)).lexically_normal());
-    from = end + 1;
-  }
-  return files;
-}
-
-}  // namespace
 
 ProjectFiles list_project_files(const fs::path& dir) {
   ProjectFiles files;
-  if (have_program("git")) {
-    auto tracked = git_list(dir, {"--cached"});
-    auto untracked = git_list(dir, {"--others", "--exclude-standard"});
+  {
+    auto tracked = git_ls_files(dir, {"--cached"});
+    auto untracked = git_ls_files(dir, {"--others", "--exclude-standard"});
     if (tracked && untracked) {
       files.in_git = true;
       files.tracked = std::move(*tracked);

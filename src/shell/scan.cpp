@@ -180,22 +180,7 @@ void consider(const fs::path& file, const fs::path& skip_dir, std::vector<fs::pa
 // The files of a git work tree under `dir`, tracked or untracked but not
 // ignored; nullopt when `dir` is not in a work tree (or git is missing).
 std::optional<std::vector<fs::path>> git_files(const fs::path& dir) {
-  if (!have_program("git")) return std::nullopt;
-  ProcessSpec spec;
-  spec.argv = {"git", "ls-files", "-co", "--exclude-standard", "-z"};
-  spec.cwd = dir;
-  auto result = run_process(spec);
-  if (!result || !result->succeeded()) return std::nullopt;
-  std::vector<fs::path> files;
-  const std::string_view out = as_text(result->out.span());
-  std::size_t from = 0;
-  while (from < out.size()) {
-    std::size_t end = out.find('\0', from);
-    if (end == std::string_view::npos) end = out.size();
-    if (end > from) files.push_back((dir / out.substr(from, end - from)).lexically_normal());
-    from = end + 1;
-  }
-  return files;
+  return git_ls_files(dir, {"-co", "--exclude-standard"});
 }
 
 void walk(const fs::path& dir, const fs::path& skip_dir, std::vector<fs::path>& files,
@@ -217,6 +202,26 @@ void walk(const fs::path& dir, const fs::path& skip_dir, std::vector<fs::path>& 
 }
 
 }  // namespace
+
+std::optional<std::vector<fs::path>> git_ls_files(const fs::path& dir, const std::vector<std::string>& args) {
+  if (!have_program("git")) return std::nullopt;
+  ProcessSpec spec;
+  spec.argv = {"git", "ls-files", "-z"};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.cwd = dir;
+  auto result = run_process(spec);
+  if (!result || !result->succeeded()) return std::nullopt;
+  std::vector<fs::path> files;
+  const std::string_view out = as_text(result->out.span());
+  std::size_t from = 0;
+  while (from < out.size()) {
+    std::size_t end = out.find('\0', from);
+    if (end == std::string_view::npos) end = out.size();
+    if (end > from) files.push_back((dir / out.substr(from, end - from)).lexically_normal());
+    from = end + 1;
+  }
+  return files;
+}
 
 Result<std::unique_ptr<Scanner>> scanner_for(const store::SecretAccess& access,
                                              const std::vector<store::Entry>& entries) {

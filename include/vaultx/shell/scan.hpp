@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,10 @@ class Scanner {
 // A scanner for the values of `entries`, read one by one through `access`
 // (the copies it keeps are its own; nothing else stays in memory).
 Result<std::unique_ptr<Scanner>> scanner_for(const store::SecretAccess& access, const std::vector<store::Entry>& entries);
+
+// `git ls-files -z ARGS` run in `dir`, as paths under `dir`; nullopt when
+// `dir` is not in a git work tree or git is missing.
+std::optional<std::vector<fs::path>> git_ls_files(const fs::path& dir, const std::vector<std::string>& args);
 
 // The files to scan under `paths`: a file as given; a directory walked
 // without following symlinks, through `git ls-files -co --exclude-standard`
