@@ -17,6 +17,28 @@ vaultx_require_pkg(SODIUM libsodium libsodium-dev)
 vaultx_require_pkg(ARGON2 libargon2 libargon2-dev)
 vaultx_require_pkg(TOMLPP tomlplusplus libtomlplusplus-dev)
 
+# Process start is most of a `vaultx get`: each shared library costs the
+# dynamic loader a few hundred page faults of symbol lookups and relocations
+# (docs/benchmarks.md). So by default OpenSSL (used by the broker only, and
+# the largest), toml++ and the C++ runtime are linked into the binary, from
+# the archives of the same Debian -dev packages. glibc, libsodium and
+# libargon2 stay shared: libsodium's archive defines argon2_ctx and other
+# names of libargon2's with a different context layout, and which one a
+# static link picks would depend on the link order.
+# The price: a security update of OpenSSL reaches vaultx only when it is
+# rebuilt; `vaultx --version` lists the package versions built in.
+# The sanitizer builds keep every library shared.
+if(VAULTX_BUILD_FUZZERS OR VAULTX_SANITIZE)
+  set(vaultx_static_default OFF)
+else()
+  set(vaultx_static_default ON)
+endif()
+option(VAULTX_STATIC_DEPS "Link OpenSSL, toml++ and libstdc++ statically (faster start)" ${vaultx_static_default})
+if(VAULTX_STATIC_DEPS)
+  set(OPENSSL_USE_STATIC_LIBS TRUE)
+endif()
+find_package(Threads REQUIRED)
+
 find_path(CLI11_INCLUDE_DIR CLI/CLI.hpp)
 if(NOT CLI11_INCLUDE_DIR)
   message(FATAL_ERROR "CLI11 not found: install the Debian package 'libcli11-dev'")
@@ -44,4 +66,3 @@ find_package(OpenSSL QUIET)
 if(NOT OPENSSL_FOUND)
   message(FATAL_ERROR "OpenSSL not found: install the Debian package 'libssl-dev'")
 endif()
-find_package(Threads REQUIRED)

@@ -506,6 +506,7 @@ secure::SecretBytes Server::unlock(const Connection& c, const AgentFrame& reques
                              "stop this agent and start a new one"));
   }
   reopened->track_versions(options_.state_dir);
+  reopened->cache_listings(options_.state_dir);
   auto vault = reopened->unlock_with_passphrase(passphrase);
   if (!vault) {
     record(audit::AuditEvent{.op = "agent-unlock", .outcome = format::AuditOutcome::failed,

@@ -73,6 +73,7 @@ fs::path Context::default_identity_path() { return xdg_dir("XDG_CONFIG_HOME", ".
 Result<store::Store> Context::open_store() const {
   VAULTX_ASSIGN(auto store, store::Store::open(store_dir()));
   store.track_versions(state_dir());
+  store.cache_listings(state_dir());
   return store;
 }
 

@@ -3,11 +3,13 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <utility>
 
 #include <vaultx/crypto/aead.hpp>
@@ -53,7 +55,10 @@ Status write_all(int fd, std::string_view data, const fs::path& path) {
   return {};
 }
 
-Result<std::string> read_file(const fs::path& path, std::size_t max_bytes) {
+namespace {
+// Opens a regular file for reading (not through a final symlink) and checks
+// its size against `max_bytes`.
+Result<std::pair<UniqueFd, std::size_t>> open_regular(const fs::path& path, std::size_t max_bytes) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY));
   if (fd.get() < 0) {
     if (errno == ENOENT) return Error(Errc::not_found, path.string() + " does not exist");
@@ -67,8 +72,30 @@ Result<std::string> read_file(const fs::path& path, std::size_t max_bytes) {
     return Error(Errc::integrity, path.string() + " is larger than any file of its kind (" +
                                       std::to_string(st.st_size) + " bytes)");
   }
+  return std::pair{std::move(fd), static_cast<std::size_t>(st.st_size)};
+}
+}  // namespace
+
+Result<MappedFile> MappedFile::open(const fs::path& path, std::size_t max_bytes) {
+  VAULTX_ASSIGN(auto opened, open_regular(path, max_bytes));
+  if (opened.second == 0) return MappedFile(nullptr, 0);
+  void* data = ::mmap(nullptr, opened.second, PROT_READ, MAP_PRIVATE, opened.first.get(), 0);
+  if (data == MAP_FAILED) return io_error("cannot map", path, errno);
+  return MappedFile(data, opened.second);
+}
+
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)) {}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) ::munmap(data_, size_);
+}
+
+Result<std::string> read_file(const fs::path& path, std::size_t max_bytes) {
+  VAULTX_ASSIGN(auto opened, open_regular(path, max_bytes));
+  auto& [fd, size] = opened;
   std::string out;
-  out.resize(static_cast<std::size_t>(st.st_size) + 1);
+  out.resize(size + 1);
   std::size_t got = 0;
   while (got < out.size()) {
     const ssize_t n = ::read(fd.get(), out.data() + got, out.size() - got);
@@ -91,7 +118,10 @@ Status fsync_directory(const fs::path& dir) {
   return {};
 }
 
-Status write_file_atomic(const fs::path& path, std::string_view contents) {
+namespace {
+// Writes `contents` to a temporary file beside `path` and renames it over
+// `path`; with `durable`, fsyncs the file before and the directory after.
+Status replace_file(const fs::path& path, std::string_view contents, bool durable) {
   const fs::path dir = path.parent_path();
   const fs::path temp = dir / (std::string(kTempPrefix) + random_suffix());
   UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
@@ -103,11 +133,38 @@ Status write_file_atomic(const fs::path& path, std::string_view contents) {
     return e;
   };
   if (auto st = write_all(fd.get(), contents, temp); !st) return fail(std::move(st).error());
-  if (::fsync(fd.get()) != 0) return fail(io_error("cannot fsync", temp, errno));
+  if (durable && ::fsync(fd.get()) != 0) return fail(io_error("cannot fsync", temp, errno));
   if (::close(fd.release()) != 0) return fail(io_error("cannot close", temp, errno));
   if (::rename(temp.c_str(), path.c_str()) != 0) return fail(io_error("cannot rename into place", path, errno));
+  return durable ? fsync_directory(dir) : Status{};
+}
+}  // namespace
+
+Status write_file_atomic(const fs::path& path, std::string_view contents) {
+  VAULTX_TRY(replace_file(path, contents, true));
   journal().push_back(path);
-  return fsync_directory(dir);
+  return {};
+}
+
+Status write_cache_file(const fs::path& path, std::string_view contents) { return replace_file(path, contents, false); }
+
+Result<std::optional<format::FileStamp>> file_stamp(const fs::path& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return std::optional<format::FileStamp>{};
+    return io_error("cannot stat", path, errno);
+  }
+  constexpr std::int64_t kNsPerSecond = 1'000'000'000;
+  return std::optional<format::FileStamp>(format::FileStamp{
+      static_cast<std::uint64_t>(st.st_ino), static_cast<std::uint64_t>(st.st_size),
+      static_cast<std::int64_t>(st.st_mtim.tv_sec) * kNsPerSecond + st.st_mtim.tv_nsec,
+      static_cast<std::int64_t>(st.st_ctim.tv_sec) * kNsPerSecond + st.st_ctim.tv_nsec});
+}
+
+std::int64_t file_clock_now_ns() {
+  timespec now{};
+  ::clock_gettime(CLOCK_REALTIME_COARSE, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
 Status remove_file_durable(const fs::path& path) {

@@ -328,46 +328,137 @@ Result<Secret> Vault::get(std::string_view name) const {
   return secret;
 }
 
+namespace {
+// A file whose ctime is this close to the start of a listing could still be
+// changed again without its stamp changing (within one tick of the clock the
+// kernel stamps files with, or one second on file systems with whole-second
+// times): it is cached only once it is older.
+constexpr std::int64_t kSettleNs = 2'000'000'000;
+// 100,000 secrets with long names, in base64.
+constexpr std::size_t kMaxListingCacheBytes = 96 * 1024 * 1024;
+constexpr std::string_view kListingCachePurpose = "listing cache";
+
+std::optional<format::FileId> file_id_from_file_name(std::string_view file_name) {
+  const auto bytes = format::hex_decode(file_name.substr(0, file_name.size() - kSecretSuffix.size()));
+  if (!bytes || bytes->size() != format::kIdBytes) return std::nullopt;
+  format::FileId id{};
+  std::copy(bytes->begin(), bytes->end(), id.begin());
+  return id;
+}
+}  // namespace
+
+void Store::cache_listings(const fs::path& state_dir) {
+  listing_cache_file_ = state_dir / "listings" / (format::hex_encode(header_.store_id) + ".listing");
+}
+
+std::optional<format::ListingCache> Vault::load_listing_cache() const {
+  const auto& file = store_.listing_cache_file();
+  if (!file) return std::nullopt;
+  auto text = MappedFile::open(*file, kMaxListingCacheBytes);
+  if (!text) return std::nullopt;
+  // A cache sealed under a previous master key (before a rekey), or damaged,
+  // is only slower: the listing authenticates every file and writes a new one.
+  auto cache =
+      format::open_listing_cache(derive_subkey(kListingCachePurpose).span(), store_.header().store_id, text->text());
+  if (!cache) return std::nullopt;
+  return std::move(*cache);
+}
+
+void Vault::save_listing_cache(const format::ListingCache& cache) const {
+  const auto& file = store_.listing_cache_file();
+  if (!file) return;
+  // Like the version ledger: a state dir that cannot be written costs speed,
+  // and must not fail a listing that succeeded.
+  if (!ensure_private_directory(file->parent_path())) return;
+  (void)write_cache_file(*file, format::seal_listing_cache(derive_subkey(kListingCachePurpose).span(),
+                                                            store_.header().store_id, cache, crypto::random_nonce()));
+}
+
+Result<std::optional<Entry>> Vault::list_one(const fs::path& dir, std::string_view file_name,
+                                             const format::ListingCache* cached, std::int64_t settled_before,
+                                             format::SecretFileOpener& opener, Listing& listing,
+                                             format::ListingCache& fresh) const {
+  const fs::path path = dir / file_name;
+  const auto id = file_id_from_file_name(file_name);
+  if (!id) return with_file_context(Error(Errc::integrity, "its name is not a file id"), path);
+  VAULTX_ASSIGN(auto stamp, file_stamp(path));
+  if (!stamp) return std::optional<Entry>{};  // removed by a writer since we listed the directory
+  if (const auto* hit = cached ? cached->find(*id) : nullptr; hit && hit->stamp == *stamp) {
+    if (store_.versions_) VAULTX_TRY(store_.versions_->check(*id, hit->meta, path));
+    fresh.files.push_back(*hit);
+    ++listing.from_cache;
+    return std::optional<Entry>(Entry{hit->name, hit->meta});
+  }
+  auto file = read_secret_file(path, *id);
+  if (!file) {
+    if (file.error().code == Errc::not_found) return std::optional<Entry>{};
+    return std::move(file).error();
+  }
+  // The value is authenticated too (and dropped at once), so that ls reports
+  // a tampered value as the damage it is instead of listing it as healthy.
+  auto name = opener.authenticate(*file, format::kMasterHolder, master_key_.span());
+  if (name && file_id(*name) != file->file_id) {
+    name = Error(Errc::integrity, "the name inside does not match its file name");
+  }
+  if (!name) return with_file_context(std::move(name).error(), path);
+  VAULTX_TRY(check_version(*file));
+  if (stamp->ctime_ns < settled_before) fresh.files.push_back(format::ListedFile{*id, *stamp, *name, file->meta});
+  return std::optional<Entry>(Entry{std::move(*name), file->meta});
+}
+
 Result<Listing> Vault::list(std::string_view prefix) const {
   const fs::path dir = store_.paths().secrets_dir();
-  VAULTX_ASSIGN(auto names, list_directory(dir));
+  const std::int64_t settled_before = file_clock_now_ns() - kSettleNs;
+  const auto cached = load_listing_cache();
+  VAULTX_ASSIGN(auto dir_stamp, file_stamp(dir));
+  if (dir_stamp) dir_stamp->size = 0;  // a directory's size says nothing its times do not
   Listing listing;
-  format::SecretFileOpener opener;
-  for (const auto& file_name : names) {
-    if (file_name.starts_with(".") || !file_name.ends_with(kSecretSuffix)) continue;
-    const fs::path path = dir / file_name;
-    const auto id_bytes = format::hex_decode(std::string_view(file_name).substr(0, file_name.size() - kSecretSuffix.size()));
-    if (!id_bytes || id_bytes->size() != format::kIdBytes) {
-      listing.problems.push_back(with_file_context(Error(Errc::integrity, "its name is not a file id"), path));
-      continue;
+  format::ListingCache fresh;
+  bool cache_changed = !cached;
+  if (cached && dir_stamp && cached->directory == *dir_stamp) {
+    // No file was added, removed or replaced (writers rename) since a listing
+    // that authenticated every one of them.
+    listing.entries.reserve(cached->files.size());
+    for (const auto& f : cached->files) {
+      if (auto fresh_version = store_.versions_ ? store_.versions_->check(f.id, f.meta, store_.paths().secret_file(f.id))
+                                                : Status{};
+          !fresh_version) {
+        listing.problems.push_back(std::move(fresh_version).error());
+        continue;
+      }
+      listing.entries.push_back(Entry{f.name, f.meta});
     }
-    format::FileId id{};
-    std::copy(id_bytes->begin(), id_bytes->end(), id.begin());
-    auto file = read_secret_file(path, id);
-    if (!file) {
-      if (file.error().code != Errc::not_found) listing.problems.push_back(std::move(file).error());
-      continue;  // removed by a writer since we listed the directory
+    listing.from_cache = listing.entries.size();
+  } else {
+    VAULTX_ASSIGN(auto names, list_directory(dir));
+    listing.entries.reserve(names.size());
+    fresh.files.reserve(names.size());
+    std::size_t secret_files = 0;
+    format::SecretFileOpener opener;
+    for (const auto& file_name : names) {
+      if (file_name.starts_with(".") || !file_name.ends_with(kSecretSuffix)) continue;
+      ++secret_files;
+      auto entry = list_one(dir, file_name, cached ? &*cached : nullptr, settled_before, opener, listing, fresh);
+      if (!entry) {
+        listing.problems.push_back(std::move(entry).error());
+      } else if (*entry) {
+        listing.entries.push_back(std::move(**entry));
+      }
     }
-    // The value is authenticated too (and dropped at once), so that ls reports
-    // a tampered value as the damage it is instead of listing it as healthy.
-    auto name = opener.authenticate(*file, format::kMasterHolder, master_key_.span());
-    if (name && file_id(*name) != file->file_id) {
-      name = Error(Errc::integrity, "the name inside does not match its file name");
+    std::sort(fresh.files.begin(), fresh.files.end(),
+              [](const format::ListedFile& a, const format::ListedFile& b) { return a.id < b.id; });
+    // The next listing may skip the directory only if this one cached every file.
+    if (dir_stamp && dir_stamp->ctime_ns < settled_before && listing.problems.empty() &&
+        fresh.files.size() == secret_files) {
+      fresh.directory = *dir_stamp;
     }
-    if (!name) {
-      listing.problems.push_back(with_file_context(std::move(name).error(), path));
-      continue;
-    }
-    if (auto fresh = check_version(*file); !fresh) {
-      listing.problems.push_back(std::move(fresh).error());
-      continue;
-    }
-    auto secret = std::optional<Entry>(Entry{std::move(*name), file->meta});
-    if (name_has_prefix(secret->name, prefix)) listing.entries.push_back(std::move(*secret));
+    cache_changed = cache_changed || fresh != *cached;
   }
+  std::erase_if(listing.entries, [&](const Entry& e) { return !name_has_prefix(e.name, prefix); });
   std::sort(listing.entries.begin(), listing.entries.end(),
             [](const Entry& a, const Entry& b) { return a.name < b.name; });
   save_versions();
+  if (cache_changed) save_listing_cache(fresh);
   return listing;
 }
 

@@ -27,26 +27,47 @@ Result<format::VersionMarks> VersionLedger::read() const {
     return std::move(text).error();
   }
   auto marks = format::decode_version_marks(*text);
-  if (!marks) {
-    return Error(Errc::integrity, "version ledger " + file_.string() + " is corrupt (" + marks.error().message + ")",
-                 "remove it to start rollback detection afresh from the versions now in the store");
-  }
+  if (!marks) return corrupt_ledger(marks.error());
   return marks;
+}
+
+Error VersionLedger::corrupt_ledger(const Error& cause) const {
+  return Error(Errc::integrity, "version ledger " + file_.string() + " is corrupt (" + cause.message + ")",
+               "remove it to start rollback detection afresh from the versions now in the store");
 }
 
 Status VersionLedger::load_once() {
   if (known_) return {};
   VAULTX_ASSIGN(auto marks, read());
+  // What this process wrote or removed replaces the file's marks (risen_ keeps the new ones).
+  for (const auto& id : forgotten_) marks.erase(id);
   known_ = std::move(marks);
   return {};
 }
 
+Result<std::optional<format::VersionMark>> VersionLedger::known_mark(const format::FileId& id) {
+  // A command that reads a few secrets looks their marks up in the mapped
+  // file (a ledger of 100,000 marks is 5 MB); one that reads many parses it once.
+  if (!known_ && ++lookups_ > kLookupsBeforeLoading) VAULTX_TRY(load_once());
+  if (known_) {
+    const auto it = known_->find(id);
+    return it == known_->end() ? std::nullopt : std::optional<format::VersionMark>(it->second);
+  }
+  if (std::find(forgotten_.begin(), forgotten_.end(), id) != forgotten_.end()) return std::optional<format::VersionMark>{};
+  auto mapped = MappedFile::open(file_, kMaxLedgerBytes);
+  if (!mapped) {
+    if (mapped.error().code == Errc::not_found) return std::optional<format::VersionMark>{};
+    return std::move(mapped).error();
+  }
+  auto mark = format::find_version_mark(mapped->text(), id);
+  if (!mark) return corrupt_ledger(mark.error());
+  return mark;
+}
+
 Status VersionLedger::check(const format::FileId& id, const format::SecretMetadata& meta,
                             const fs::path& secret_file) {
-  VAULTX_TRY(load_once());
   const auto mark = format::mark_of(meta);
-  std::optional<format::VersionMark> newest;
-  if (auto it = known_->find(id); it != known_->end()) newest = it->second;
+  VAULTX_ASSIGN(std::optional<format::VersionMark> newest, known_mark(id));
   if (auto it = risen_.find(id); it != risen_.end()) newest = newest ? std::max(*newest, it->second) : it->second;
   if (newest && mark < *newest) {
     return Error(Errc::integrity,

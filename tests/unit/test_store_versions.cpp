@@ -158,3 +158,82 @@ TEST_CASE("a corrupt ledger is an integrity error that names it; removing it res
   fs::remove(ledger);
   CHECK(t.unlock().get("a"));
 }
+
+TEST_CASE("find_version_mark finds every mark by bisection, and no other", "[format][versions]") {
+  format::VersionMarks marks;
+  for (int i = 0; i < 250; i += 3) {
+    format::FileId id{};
+    id[0] = static_cast<std::uint8_t>(i);
+    id[15] = static_cast<std::uint8_t>(i * 7);
+    marks[id] = {1700000000 + i, static_cast<std::uint64_t>(i + 1)};
+  }
+  const auto text = format::encode_version_marks(marks);
+  for (const auto& [id, mark] : marks) {
+    auto found = format::find_version_mark(text, id);
+    REQUIRE(found);
+    REQUIRE(*found);
+    CHECK(**found == mark);
+  }
+  for (int i = 1; i < 250; i += 3) {
+    format::FileId absent{};
+    absent[0] = static_cast<std::uint8_t>(i);
+    auto found = format::find_version_mark(text, absent);
+    REQUIRE(found);
+    CHECK_FALSE(*found);
+  }
+  const auto empty = format::encode_version_marks({});
+  auto none = format::find_version_mark(empty, id_of(0x01));
+  REQUIRE(none);
+  CHECK_FALSE(*none);
+
+  // Malformed files: an error, never a wrong mark.
+  CHECK_FALSE(format::find_version_mark("vaultx-versions 2\n", id_of(0x01)));
+  CHECK_FALSE(format::find_version_mark("", id_of(0x01)));
+  CHECK_FALSE(format::find_version_mark(text.substr(0, text.size() - 1), id_of(0x01)));
+  std::string garbled = text;
+  garbled[garbled.size() / 2] = '#';
+  bool refused_somewhere = false;
+  for (const auto& [id, mark] : marks) {
+    auto found = format::find_version_mark(garbled, id);
+    if (!found) {
+      refused_somewhere = true;
+      CHECK(found.error().code == Errc::integrity);
+    } else if (*found) {
+      CHECK(**found == mark);
+    }
+  }
+  CHECK(refused_somewhere);
+}
+
+TEST_CASE("a tracked store still catches a rollback when it looks a single mark up", "[store][versions]") {
+  TrackedStore s;
+  {
+    auto v = s.unlock();
+    for (int i = 0; i < 40; ++i) REQUIRE(v.put("filler/" + std::to_string(i), secret("x"), {}));
+    REQUIRE(v.put("k", secret("one"), {}));
+  }
+  const auto before = test::read_text(s.root / "secrets" / [&] {
+    auto v = s.unlock();
+    for (const auto& e : fs::directory_iterator(s.root / "secrets")) {
+      auto opened = v.open_secret_text(test::read_text(e.path()), false);
+      if (opened && opened->name == "k") return e.path().filename().string();
+    }
+    return std::string();
+  }());
+  {
+    auto v = s.unlock();
+    REQUIRE(v.put("k", secret("two"), {}));
+  }
+  // A fresh process reads one secret: one lookup in the mapped ledger.
+  auto v = s.unlock();
+  REQUIRE(v.get("k"));
+  for (const auto& e : fs::directory_iterator(s.root / "secrets")) {
+    auto opened = v.open_secret_text(test::read_text(e.path()), false);
+    if (opened && opened->name == "k") test::write_text(e.path(), before);
+  }
+  auto fresh = s.unlock();
+  auto rolled_back = fresh.get("k");
+  REQUIRE_FALSE(rolled_back);
+  CHECK(rolled_back.error().code == Errc::integrity);
+  CHECK(rolled_back.error().message.find("rolled back") != std::string::npos);
+}

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <vaultx/error.hpp>
+#include <vaultx/format/listing_cache.hpp>
 
 namespace vaultx::store {
 
@@ -22,6 +23,17 @@ Result<std::string> read_file(const fs::path& path, std::size_t max_bytes);
 
 // Atomically replaces (or creates) `path` with `contents`, mode 0600.
 Status write_file_atomic(const fs::path& path, std::string_view contents);
+
+// Like write_file_atomic (temporary file, rename, mode 0600) without the
+// fsyncs, and not in changed_paths(): for caches that can be rebuilt.
+Status write_cache_file(const fs::path& path, std::string_view contents);
+
+// The inode, size, mtime and ctime of `path` (not following a symlink);
+// nullopt if it does not exist.
+Result<std::optional<format::FileStamp>> file_stamp(const fs::path& path);
+// Now, by the coarse clock the kernel stamps files with: a file changed from
+// now on gets a ctime at or after it.
+std::int64_t file_clock_now_ns();
 
 // Removes `path` and fsyncs its directory. Errc::not_found if absent.
 Status remove_file_durable(const fs::path& path);
@@ -60,10 +72,31 @@ class DirectoryLock {
   int fd_ = -1;
 };
 
+// A regular file mapped read-only: a reader that looks at a few places of a
+// large file touches only their pages, where read_file copies all of it.
+class MappedFile {
+ public:
+  // Errc::not_found if absent; otherwise the checks of read_file.
+  static Result<MappedFile> open(const fs::path& path, std::size_t max_bytes);
+  MappedFile(MappedFile&& other) noexcept;
+  MappedFile& operator=(MappedFile&&) = delete;
+  MappedFile(const MappedFile&) = delete;
+  MappedFile& operator=(const MappedFile&) = delete;
+  ~MappedFile();
+  [[nodiscard]] std::string_view text() const { return {static_cast<const char*>(data_), size_}; }
+
+ private:
+  MappedFile(void* data, std::size_t size) : data_(data), size_(size) {}
+  void* data_ = nullptr;
+  std::size_t size_ = 0;
+};
+
 // A file descriptor, closed on scope exit (which also drops a flock on it).
 class UniqueFd {
  public:
   explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& other) noexcept : fd_(other.release()) {}
+  UniqueFd& operator=(UniqueFd&&) = delete;
   UniqueFd(const UniqueFd&) = delete;
   UniqueFd& operator=(const UniqueFd&) = delete;
   ~UniqueFd() { reset(); }

@@ -28,6 +28,7 @@
 #include <vaultx/crypto/x25519.hpp>
 #include <vaultx/error.hpp>
 #include <vaultx/format/key_file.hpp>
+#include <vaultx/format/listing_cache.hpp>
 #include <vaultx/format/rekey_record.hpp>
 #include <vaultx/format/secret_file.hpp>
 #include <vaultx/secure/secret_bytes.hpp>
@@ -98,6 +99,11 @@ class Store {
   void track_versions(const fs::path& state_dir);
   // The ledger, or nullptr when versions are not tracked.
   [[nodiscard]] VersionLedger* versions() const { return versions_.get(); }
+  // Keep what listings learn in `state_dir` (format/listing_cache.hpp), so
+  // that a listing authenticates only the secret files changed since the
+  // last one. Without it every listing authenticates every file.
+  void cache_listings(const fs::path& state_dir);
+  [[nodiscard]] const std::optional<fs::path>& listing_cache_file() const { return listing_cache_file_; }
 
  private:
   friend class Vault;
@@ -110,6 +116,7 @@ class Store {
   format::StoreHeader header_;
   // Shared by the Vaults unlocked from this Store.
   std::shared_ptr<VersionLedger> versions_;
+  std::optional<fs::path> listing_cache_file_;
 };
 
 struct Secret {
@@ -128,6 +135,7 @@ struct Entry {
 struct Listing {
   std::vector<Entry> entries;
   std::vector<Error> problems;
+  std::size_t from_cache = 0;  // entries taken from the listing cache, not authenticated again
 };
 
 struct PutOptions {
@@ -271,6 +279,17 @@ class Vault final : public SecretAccess {
       : store_(std::move(store)), master_key_(std::move(master_key)), index_key_(std::move(index_key)) {}
 
   [[nodiscard]] format::FileId file_id(std::string_view name) const;
+  // Listing: the cache (if any, and if it opens), the full pass over secrets/
+  // and its upkeep.
+  [[nodiscard]] std::optional<format::ListingCache> load_listing_cache() const;
+  // One file of a listing: from the cache if its stamp is unchanged, else
+  // authenticated (and recorded in `fresh` once settled). nullopt if it
+  // vanished since the directory was read.
+  Result<std::optional<Entry>> list_one(const fs::path& dir, std::string_view file_name,
+                                        const format::ListingCache* cached, std::int64_t settled_before,
+                                        format::SecretFileOpener& opener, Listing& listing,
+                                        format::ListingCache& fresh) const;
+  void save_listing_cache(const format::ListingCache& cache) const;
   Result<format::SecretFile> read_secret_file(const fs::path& path, const format::FileId& expected_id) const;
   Result<Secret> open_secret(const format::SecretFile& file, std::string_view expected_name, bool with_value) const;
   Status write_secret(std::string_view name, const format::SecretMetadata& meta, ByteView value);

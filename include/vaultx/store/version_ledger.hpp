@@ -35,6 +35,12 @@ class VersionLedger {
  private:
   Result<format::VersionMarks> read() const;
   Status load_once();
+  // The newest mark on file for `id` (not counting this process's).
+  Result<std::optional<format::VersionMark>> known_mark(const format::FileId& id);
+  [[nodiscard]] Error corrupt_ledger(const Error& cause) const;
+
+  static constexpr int kLookupsBeforeLoading = 32;
+  int lookups_ = 0;
 
   fs::path file_;
   std::optional<format::VersionMarks> known_;  // the file as first read
