@@ -412,6 +412,7 @@ Result<Listing> Vault::list(std::string_view prefix) const {
   const auto cached = load_listing_cache();
   VAULTX_ASSIGN(auto dir_stamp, file_stamp(dir));
   if (dir_stamp) dir_stamp->size = 0;  // a directory's size says nothing its times do not
+  if (store_.versions_) store_.versions_->preload();
   Listing listing;
   format::ListingCache fresh;
   bool cache_changed = !cached;

@@ -54,12 +54,15 @@ Result<std::optional<format::VersionMark>> VersionLedger::known_mark(const forma
     return it == known_->end() ? std::nullopt : std::optional<format::VersionMark>(it->second);
   }
   if (std::find(forgotten_.begin(), forgotten_.end(), id) != forgotten_.end()) return std::optional<format::VersionMark>{};
-  auto mapped = MappedFile::open(file_, kMaxLedgerBytes);
-  if (!mapped) {
-    if (mapped.error().code == Errc::not_found) return std::optional<format::VersionMark>{};
-    return std::move(mapped).error();
+  if (!mapped_) {
+    auto mapped = MappedFile::open(file_, kMaxLedgerBytes);
+    if (!mapped) {
+      if (mapped.error().code == Errc::not_found) return std::optional<format::VersionMark>{};
+      return std::move(mapped).error();
+    }
+    mapped_.emplace(std::move(*mapped));
   }
-  auto mark = format::find_version_mark(mapped->text(), id);
+  auto mark = format::find_version_mark(mapped_->text(), id);
   if (!mark) return corrupt_ledger(mark.error());
   return mark;
 }

@@ -1,7 +1,10 @@
 // SecretBytes: the guarded buffer every key and value lives in.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <future>
 #include <type_traits>
+#include <vector>
 
 #include <vaultx/secure/environment.hpp>
 #include <vaultx/secure/secret_bytes.hpp>
@@ -108,4 +111,37 @@ TEST_CASE("strip_one_newline drops exactly one line terminator", "[secure]") {
   SecretBytes d;
   vaultx::secure::strip_one_newline(d);
   CHECK(d.empty());
+}
+
+TEST_CASE("SecretBytes of every size class keep their own bytes across reuse and threads", "[secure]") {
+  // Small blocks share slabs: neighbours must never see each other's bytes,
+  // and a reused block must start zeroed.
+  auto fill_value = [](std::size_t size, std::size_t seed) {
+    std::vector<std::uint8_t> v(size);
+    for (std::size_t i = 0; i < size; ++i) v[i] = static_cast<std::uint8_t>((seed * 131 + i * 7) & 0xff);
+    return v;
+  };
+  auto churn = [&](std::size_t thread) {
+    std::vector<std::pair<std::vector<std::uint8_t>, SecretBytes>> live;
+    for (std::size_t round = 0; round < 3; ++round) {
+      for (std::size_t i = 0; i < 600; ++i) {
+        const std::size_t size = 1 + (i * 37 + thread) % 1500;  // across every class, and past them
+        auto expected = fill_value(size, i + thread * 1000 + round);
+        live.emplace_back(expected, SecretBytes::copy_of(std::span<const std::uint8_t>(expected)));
+      }
+      // Release every other one, then allocate again into the freed blocks.
+      for (std::size_t i = 0; i < live.size(); i += 2) live[i].second = SecretBytes(live[i].first.size());
+      for (std::size_t i = 0; i < live.size(); i += 2) {
+        const auto& fresh = live[i].second;
+        if (std::any_of(fresh.span().begin(), fresh.span().end(), [](std::uint8_t b) { return b != 0; })) return false;
+        live[i].second = SecretBytes::copy_of(std::span<const std::uint8_t>(live[i].first));
+      }
+    }
+    return std::all_of(live.begin(), live.end(), [](const auto& p) {
+      return std::equal(p.first.begin(), p.first.end(), p.second.span().begin(), p.second.span().end());
+    });
+  };
+  std::vector<std::future<bool>> threads;
+  for (std::size_t t = 0; t < 4; ++t) threads.push_back(std::async(std::launch::async, churn, t));
+  for (auto& t : threads) CHECK(t.get());
 }

@@ -1,7 +1,10 @@
 // SecretBytes: the only place a key, passphrase or secret value lives.
 //
 // Memory comes from sodium_malloc: guard pages on both sides, mlock'ed so it is
-// never swapped, and wiped with sodium_memzero before it is released. The type
+// never swapped, kept out of core dumps, and wiped with sodium_memzero before
+// it is released. Blocks up to 1 KiB share such guarded slabs, one per size
+// class (a sodium_malloc per key made an `exec` of 20 secrets spend more time
+// mapping memory than decrypting); larger ones get a sodium_malloc each. The type
 // is move-only and has no conversion to std::string: code that needs the bytes
 // asks for them explicitly (span(), view()), which keeps every copy visible.
 #pragma once

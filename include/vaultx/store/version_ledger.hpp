@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <vaultx/format/version_marks.hpp>
+#include <vaultx/store/fs.hpp>
 
 namespace vaultx::store {
 
@@ -26,6 +27,10 @@ class VersionLedger {
   void record(const format::FileId& id, const format::SecretMetadata& meta);
   // A secret removed through vaultx: its history ends here.
   void forget(const format::FileId& id);
+  // Parses the whole ledger now, for a caller about to check many files (a
+  // listing): one parse instead of a bisection per file. Errors surface
+  // from check().
+  void preload() { (void)load_once(); }
   // Merges what this process saw into the file, under a lock, so that
   // concurrent readers only ever raise marks. Writes nothing if nothing rose.
   Status flush();
@@ -41,6 +46,7 @@ class VersionLedger {
 
   static constexpr int kLookupsBeforeLoading = 32;
   int lookups_ = 0;
+  std::optional<MappedFile> mapped_;  // the file, for bisecting lookups
 
   fs::path file_;
   std::optional<format::VersionMarks> known_;  // the file as first read
