@@ -51,7 +51,8 @@ Result<std::vector<broker::RouteSetup>> broker_routes(const config::Config& conf
     out.push_back(std::move(setup));
   }
   if (out.empty()) {
-    return Error(Errc::usage, "--broker: " + config.source + " has no [broker.routes] for scope(s) " + comma_list(scopes),
+    return Error(Errc::usage,
+                 "--broker: " + config.source + " has no [broker.routes] for scope(s) " + comma_list(scopes),
                  "add a [broker.routes.NAME] table with scope = \"" + scopes.front() + "\" (docs/broker.md)");
   }
   return out;

@@ -173,7 +173,9 @@ class BrokerCommand final : public Command {
 
     const secure::SecretBytes lines = dotenv_lines(*session);
     if (env_file) {
-      if (auto written = env_file->write(lines.view()); !written) return stop(*session, "cannot write --env-file", written.error());
+      if (auto written = env_file->write(lines.view()); !written) {
+        return stop(*session, "cannot write --env-file", written.error());
+      }
     }
     const secure::SecretBytes out = json_ ? json_object(*session) : secure::SecretBytes::copy_of(lines.span());
     if (auto printed = write_stdout(out.view()); !printed) {

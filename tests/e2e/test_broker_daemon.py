@@ -87,7 +87,8 @@ class BrokerDaemonTest(AgentBrokerTestCase):
 
     def test_serves_routes_through_the_agent_until_sigterm(self):
         p, out = self.start()
-        self.assertRegex(out, r"\AOPENAI_BASE_URL=http://127\.0\.0\.1:[0-9]+/openai\nOPENAI_API_KEY=vxph_[A-Za-z0-9]{32}\n\Z")
+        self.assertRegex(out, r"\AOPENAI_BASE_URL=http://127\.0\.0\.1:[0-9]+/openai\n"
+                              r"OPENAI_API_KEY=vxph_[A-Za-z0-9]{32}\n\Z")
         env = self.parse(out)
         status, body = self.request(env, "/chat/completions")
         self.assertEqual(status, 200, body)
