@@ -11,7 +11,7 @@
 # ask for a passphrase or hang the shell.
 
 # `declare -g`: bash-completion sources this file inside a function.
-declare -ga _vaultx_commands=(init set get ls rm mv rotate stale edit import export scan doctor exec env scope config audit passwd agent unlock lock identity recipients rekey git resolve completion help)
+declare -ga _vaultx_commands=(init set get ls rm mv rotate stale edit import export scan doctor exec broker env scope config audit passwd agent unlock lock identity recipients rekey git resolve completion help)
 declare -gA _vaultx_aliases=([list]=ls [remove]=rm [rename]=mv)
 declare -ga _vaultx_global_options=(--store --version --verbose --help --help-all)
 # Options of each command (and "command subcommand"), besides -h and --help.
@@ -25,6 +25,7 @@ declare -gA _vaultx_command_options=(
   [rotate]="--raw --generate --expires"
   [stale]="--max-age --json --no-key"
   [exec]="--scope --clean-env --mask --strict --watch --on-rotate --broker"
+  [broker]="--scope --env-file --json"
   [edit]="--raw"
   [import]="--format --from --prefix --overwrite --dry-run -n"
   [export]="--format"
@@ -70,7 +71,7 @@ declare -gA _vaultx_subcommands=([scope]="ls pin unpin pins sync" [audit]="verif
 # Options whose value is the next word (or follows '=').
 declare -g _vaultx_value_options=" --store --kdf-memory --kdf-time --kdf-parallelism --expires --max-age --scope -s \
 --mask --format -f --since --name --op --head --timeout --max-lifetime --ttl --uses --rate --on-rotate --from --prefix \
---clear-after --out "
+--clear-after --out --env-file "
 # Values offered for an option.
 declare -gA _vaultx_option_values=(
   [--expires]="never"
@@ -79,7 +80,7 @@ declare -gA _vaultx_option_values=(
   [-f]="shell dotenv json"
   [--on-rotate]="restart signal:HUP signal:USR1 signal:TERM"
   [--from]="pass"
-  [--op]="init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock import export edit scan doctor"
+  [--op]="init get set rotate rm mv ls passwd stale exec exec-watch broker broker-start broker-stop env scope-pin scope-unpin audit-verify unlock import export edit scan doctor"
 )
 # What the operands of a command are: secret names, a name prefix, or a command.
 # "scope pin" takes a scope, then a program or script; "scope unpin" a scope, then a file.
@@ -236,6 +237,11 @@ _vaultx() {
       ;;
     --name)
       mapfile -t COMPREPLY < <(compgen -W "$(_vaultx_secret_names "${words[0]}" "$store")" -- "$cur")
+      return 0
+      ;;
+    --env-file)
+      compopt -o filenames 2>/dev/null
+      mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return 0
       ;;
     ?*)  # a fixed list, or a number, size, time or duration: nothing to offer

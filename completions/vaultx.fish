@@ -25,6 +25,7 @@ set -l __vaultx_command_table \
     'scan:Find stored values (and their encodings) in files' \
     'doctor:Check a project'\''s secret hygiene (exit 1 if anything fails)' \
     'exec:Run a command with a scope'\''s secrets in its environment' \
+    'broker:Serve a scope'\''s broker routes until stopped' \
     'env:Print a scope'\''s secrets as shell, dotenv or JSON' \
     'scope:List scopes; pin the programs they may be given to' \
     'config:Edit vaultx.toml and accept it on this machine' \
@@ -104,7 +105,7 @@ complete -c vaultx -n '__vaultx_using mv' -s f -l force -d 'Replace NEW if it ex
 complete -c vaultx -n '__vaultx_using stale' -l max-age -x -d 'Maximum age for every secret (e.g. 90d)'
 complete -c vaultx -n '__vaultx_using stale' -l json -d 'Print a JSON array'
 complete -c vaultx -n '__vaultx_using stale' -l no-key -d 'Check without unlocking (metadata not authenticated)'
-complete -c vaultx -n '__vaultx_using exec env; and not __vaultx_in_child' -s s -l scope -x -a '(__vaultx_scope_names)' -d 'Scope from vaultx.toml (repeatable)'
+complete -c vaultx -n '__vaultx_using exec env broker; and not __vaultx_in_child' -s s -l scope -x -a '(__vaultx_scope_names)' -d 'Scope from vaultx.toml (repeatable)'
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l clean-env -d 'Pass only PATH, HOME, USER, LANG, TERM and the secrets'
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l mask -x -a 'auto always never' -d 'Redact secret values in the output'
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l strict -d 'Refuse to run if a secret is stale'
@@ -120,6 +121,8 @@ complete -c vaultx -n '__vaultx_using agent; and __vaultx_subcommand_is revoke' 
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l watch -d 'Restart or signal the command when a secret changes'
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l broker -d 'Broker URL and placeholder instead of route credentials'
 complete -c vaultx -n '__vaultx_using exec; and not __vaultx_in_child' -l on-rotate -x -a 'restart signal:HUP signal:USR1 signal:TERM' -d 'With --watch: restart or signal:NAME'
+complete -c vaultx -n '__vaultx_using broker' -l env-file -r -F -d 'Also write the variables to FILE (0600), removed on exit'
+complete -c vaultx -n '__vaultx_using broker' -l json -d 'Print one JSON object'
 complete -c vaultx -n '__vaultx_using env' -s f -l format -x -a 'shell dotenv json' -d 'Output format'
 complete -c vaultx -n '__vaultx_using export' -s f -l format -x -a 'dotenv json shell' -d 'Output format'
 complete -c vaultx -n '__vaultx_using import' -s f -l format -x -a 'dotenv json' -d 'Format of the file'
@@ -136,7 +139,7 @@ complete -c vaultx -n '__vaultx_using completion; and __vaultx_no_subcommand' -a
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l json -d 'One JSON object per line'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l since -x -d 'Only records at or after a date or date-time'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l name -x -a '(__vaultx_secret_names)' -d 'Only records naming this secret'
-complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l op -x -a 'init get set rotate rm mv ls passwd stale exec env scope-pin scope-unpin audit-verify unlock import export edit scan doctor' -d 'Only records of this operation'
+complete -c vaultx -n '__vaultx_using audit; and __vaultx_no_subcommand' -l op -x -a 'init get set rotate rm mv ls passwd stale exec exec-watch broker broker-start broker-stop env scope-pin scope-unpin audit-verify unlock import export edit scan doctor' -d 'Only records of this operation'
 complete -c vaultx -n '__vaultx_using audit; and __vaultx_subcommand_is verify' -l head -x -d 'A checkpoint printed by vaultx audit head (SEQ:HASH)'
 complete -c vaultx -n 'not __vaultx_no_command; and not __vaultx_in_child' -s h -l help -d 'Print the options and exit'
 # ------------------------------------------------------------------------------

@@ -749,6 +749,7 @@ void Broker::stop() {
   if (impl_->abandoned) static_cast<void>(impl_.release());
 }
 std::uint16_t Broker::port() const { return impl_->port; }
+bool Broker::access_lost() const { return impl_ && impl_->access_revoked(); }
 std::string Broker::url_for(std::string_view route) const {
   return "http://127.0.0.1:" + std::to_string(impl_->port) + "/" + std::string(route);
 }

@@ -1,6 +1,7 @@
 // vaultx exec --scope S -- CMD ARGS: run CMD with exactly the scope's secrets
 // in its environment. Exit status as env(1): the child's, 128+N for signal N,
 // 125 if vaultx failed before the child ran, 126 not executable, 127 not found.
+#include "broker_session.hpp"
 #include "command.hpp"
 #include "context.hpp"
 #include "output.hpp"
@@ -12,10 +13,8 @@
 #include <algorithm>
 #include <csignal>
 #include <filesystem>
-#include <mutex>
 
 #include <vaultx/agent/client.hpp>
-#include <vaultx/broker/broker.hpp>
 #include <vaultx/config/policy.hpp>
 #include <vaultx/exec/child_env.hpp>
 #include <vaultx/exec/command_binding.hpp>
@@ -98,47 +97,6 @@ std::vector<std::string> changed_secrets(const std::vector<exec::ScopeSecret>& b
   return changed;
 }
 
-// The routes of `scopes` (exec --broker), each with its real header value and
-// a fresh placeholder. Errc::usage if the scopes have no route, or a route
-// injects a secret its scope did not give.
-Result<std::vector<broker::RouteSetup>> broker_routes(const config::Config& config,
-                                                      const std::vector<std::string>& scopes,
-                                                      const std::vector<exec::ScopeSecret>& secrets) {
-  std::vector<broker::RouteSetup> out;
-  auto find = [&](std::string_view name) -> const exec::ScopeSecret* {
-    for (const auto& s : secrets) {
-      if (s.secret_name == name) return &s;
-    }
-    return nullptr;
-  };
-  for (const auto& route : config.routes) {
-    if (std::find(scopes.begin(), scopes.end(), route.scope) == scopes.end()) continue;
-    broker::RouteSetup setup;
-    for (const auto& name : route.secret_names()) {
-      const exec::ScopeSecret* secret = find(name);
-      if (secret == nullptr) {
-        return Error(Errc::usage,
-                     config.source + ":" + std::to_string(route.line) + ": route " + route.name + " injects " + name +
-                         ", which scope " + route.scope + " does not give (is it in the store?)",
-                     "store it with 'vaultx set " + name + "', or change the route's inject value");
-      }
-      setup.secrets.push_back({name, secure::SecretBytes::copy_of(secret->value.span())});
-    }
-    VAULTX_ASSIGN(setup.header_value, broker::render_value(route.value, [&](std::string_view name) {
-                    const exec::ScopeSecret* s = find(name);
-                    return s != nullptr ? &s->value : nullptr;
-                  }));
-    setup.placeholder = broker::make_placeholder();
-    setup.route = route;
-    out.push_back(std::move(setup));
-  }
-  if (out.empty()) {
-    return Error(Errc::usage, "--broker: " + config.source + " has no [broker.routes] for scope(s) " + join(scopes),
-                 "add a [broker.routes.NAME] table with scope = \"" + scopes.front() + "\" (docs/broker.md)");
-  }
-  return out;
-}
-
 // With --broker, a route's variable may meet another route's (of another
 // --scope) or a secret's: never a silent overwrite.
 Status check_distinct(const std::vector<exec::InjectedVariable>& injected) {
@@ -153,20 +111,6 @@ Status check_distinct(const std::vector<exec::InjectedVariable>& injected) {
     }
   }
   return {};
-}
-
-// What the audit trail keeps of one brokered request: never a header or a body.
-audit::AuditEvent broker_event(const broker::RequestRecord& r) {
-  audit::AuditEvent event{.op = "broker", .scopes = {}, .names = r.names, .command = r.route};
-  if (!r.scope.empty()) event.scopes = {r.scope};
-  event.outcome = r.outcome == broker::Outcome::ok       ? format::AuditOutcome::ok
-                  : r.outcome == broker::Outcome::denied ? format::AuditOutcome::denied
-                                                         : format::AuditOutcome::failed;
-  event.prefix = format::to_audit_text(r.method + " " + r.host + r.path);
-  event.reason = (r.reason.empty() ? "" : r.reason + ", ") + "in=" + std::to_string(r.bytes_in) +
-                 " out=" + std::to_string(r.bytes_out) + " ms=" + std::to_string(r.duration_ms);
-  event.status = r.status;
-  return event;
 }
 
 class ExecCommand final : public Command {
@@ -234,7 +178,7 @@ class ExecCommand final : public Command {
     if (use_broker_) {
       VAULTX_ASSIGN(auto routes, ctx.record_if_failed(event_, broker_routes(config, scopes_.names, secrets)));
       VAULTX_TRY(ctx.record_if_failed(event_, start_broker(ctx, *vault, std::move(routes), brokered)));
-      for (const auto& [variable, value] : broker_env_) injected.push_back({variable, "the broker's routes", &value});
+      for (const auto& v : broker_->variables()) injected.push_back({v.name, "the broker's routes", &v.value});
     }
     for (const auto& s : secrets) {
       if (std::find(brokered.begin(), brokered.end(), s.secret_name) == brokered.end()) {
@@ -252,38 +196,12 @@ class ExecCommand final : public Command {
   }
 
  private:
-  // Starts the broker for `routes`, fills broker_env_ with what the child
-  // gets instead (URL and placeholder of each route) and `brokered` with the
-  // secrets the routes inject. Access through the agent is checked while
-  // the broker runs: a lock or a revoked grant cuts it at once.
+  // Starts the broker for `routes` and fills `brokered` with the secrets
+  // the routes inject, which the child does not get.
   Status start_broker(Context& ctx, const store::SecretAccess& vault, std::vector<broker::RouteSetup> routes,
                       std::vector<std::string>& brokered) {
-    broker::AccessCheck access;
-    if (dynamic_cast<const agent::AgentClient*>(&vault) != nullptr) {
-      VAULTX_ASSIGN(auto connection, ctx.connect_agent());
-      auto shared = std::make_shared<agent::AgentConnection>(std::move(connection));
-      access = [shared, id = vault.store().header().store_id]() {
-        const auto st = shared->status();
-        return st && st->unlocked && st->token_live.value_or(true) && st->store_id == id;
-      };
-    }
-    broker_env_.reserve(routes.size() * 2);
-    for (auto& r : routes) {
-      for (const auto& n : r.route.secret_names()) brokered.push_back(n);
-      broker_env_.emplace_back(r.route.placeholder_env, secure::SecretBytes::copy_of(r.placeholder.span()));
-    }
-    auto sink = [&ctx, this](const broker::RequestRecord& record) {
-      std::lock_guard lock(record_mutex_);
-      ctx.record(broker_event(record));
-    };
-    std::vector<std::string> route_names;
-    for (const auto& r : routes) route_names.push_back(r.route.name);
-    std::vector<std::string> url_vars;
-    for (const auto& r : routes) url_vars.push_back(r.route.base_url_env);
-    VAULTX_ASSIGN(broker_, broker::Broker::start(std::move(routes), broker::Limits{}, sink, std::move(access)));
-    for (std::size_t i = 0; i < route_names.size(); ++i) {
-      broker_env_.emplace_back(url_vars[i], secure::SecretBytes::copy_of(broker_->url_for(route_names[i])));
-    }
+    VAULTX_ASSIGN(broker_, BrokerSession::start(ctx, vault, std::move(routes)));
+    brokered = broker_->brokered();
     return {};
   }
 
@@ -440,10 +358,7 @@ class ExecCommand final : public Command {
   std::vector<std::string> command_;
   audit::AuditEvent event_;
   bool use_broker_ = false;
-  std::unique_ptr<broker::Broker> broker_;
-  // What the child gets for each route: VARIABLE -> placeholder or broker URL.
-  std::vector<std::pair<std::string, secure::SecretBytes>> broker_env_;
-  std::mutex record_mutex_;  // the broker records from a thread of its own
+  std::unique_ptr<BrokerSession> broker_;
 };
 
 }  // namespace

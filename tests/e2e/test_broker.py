@@ -479,7 +479,9 @@ class BrokerTest(BrokerTestCase):
         self.assertStderrHas(r, "no [broker.routes] for scope(s) other")
 
 
-class BrokerRevocationTest(BrokerTestCase):
+class AgentBrokerTestCase(BrokerTestCase):
+    """A BrokerTestCase with an agent running and unlocked (also used by test_broker_daemon)."""
+
     def setUp(self):
         super().setUp()
         self.runtime = os.path.join(self.vx.root, "run")
@@ -508,6 +510,8 @@ class BrokerRevocationTest(BrokerTestCase):
         self.assertExit(r, 0)
         return r.stdout.decode().strip()
 
+
+class BrokerRevocationTest(AgentBrokerTestCase):
     def cut_mid_stream(self, cut):
         token = self.grant()
         marker = os.path.join(self.vx.root, "streaming")

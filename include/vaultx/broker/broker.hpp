@@ -85,6 +85,9 @@ class Broker {
   [[nodiscard]] std::uint16_t port() const;
   // http://127.0.0.1:PORT/ROUTE: what the child's base_url_env holds.
   [[nodiscard]] std::string url_for(std::string_view route) const;
+  // True once the access check has failed: every connection has been cut and
+  // every later request is refused. `vaultx broker` ends then.
+  [[nodiscard]] bool access_lost() const;
   // Closes every connection, waits for the threads and flushes the audit
   // records. Idempotent; the destructor calls it.
   void stop();
