@@ -48,6 +48,7 @@ bool ScopedVault::contains(std::string_view name) const {
 
 Result<Secret> ScopedVault::get(std::string_view name) const {
   VAULTX_TRY(format::validate_secret_name(name));
+  if (VersionLedger* versions = store_.versions()) versions->snapshot();  // before the file, as Vault::get
   const auto id = format::file_id_for(index_key_.span(), name);
   const fs::path path = store_.paths().secret_file(id);
   auto file = load_secret_file(store_, path, id, [&](std::string_view) { return std::optional<std::string>(name); });
@@ -105,6 +106,7 @@ Result<std::string> ScopedVault::open_name_text(std::string_view text) const {
 }
 
 Result<Listing> ScopedVault::list(std::string_view prefix) const {
+  if (VersionLedger* versions = store_.versions()) versions->preload();  // before the files, as Vault::list
   const fs::path dir = store_.paths().secrets_dir();
   VAULTX_ASSIGN(auto names, list_directory(dir));
   Listing listing;

@@ -313,6 +313,7 @@ void Vault::save_versions() const {
 
 Result<Secret> Vault::get(std::string_view name) const {
   VAULTX_TRY(format::validate_secret_name(name));
+  if (store_.versions_) store_.versions_->snapshot();  // before the file: see VersionLedger::snapshot
   const format::FileId id = file_id(name);
   const fs::path path = store_.paths().secret_file(id);
   auto file = read_secret_file(path, id);
@@ -407,12 +408,15 @@ Result<std::optional<Entry>> Vault::list_one(const fs::path& dir, std::string_vi
 }
 
 Result<Listing> Vault::list(std::string_view prefix) const {
+  // The ledger first, then the directory and the cache: a writer raises a
+  // file's version before the ledger's, so marks read before are never newer
+  // than what the files (or a cache still matching them) hold.
+  if (store_.versions_) store_.versions_->preload();
   const fs::path dir = store_.paths().secrets_dir();
   const std::int64_t settled_before = file_clock_now_ns() - kSettleNs;
   const auto cached = load_listing_cache();
   VAULTX_ASSIGN(auto dir_stamp, file_stamp(dir));
   if (dir_stamp) dir_stamp->size = 0;  // a directory's size says nothing its times do not
-  if (store_.versions_) store_.versions_->preload();
   Listing listing;
   format::ListingCache fresh;
   bool cache_changed = !cached;

@@ -54,17 +54,27 @@ Result<std::optional<format::VersionMark>> VersionLedger::known_mark(const forma
     return it == known_->end() ? std::nullopt : std::optional<format::VersionMark>(it->second);
   }
   if (std::find(forgotten_.begin(), forgotten_.end(), id) != forgotten_.end()) return std::optional<format::VersionMark>{};
-  if (!mapped_) {
-    auto mapped = MappedFile::open(file_, kMaxLedgerBytes);
-    if (!mapped) {
-      if (mapped.error().code == Errc::not_found) return std::optional<format::VersionMark>{};
-      return std::move(mapped).error();
-    }
-    mapped_.emplace(std::move(*mapped));
-  }
+  VAULTX_TRY(map_once());
+  if (!mapped_) return std::optional<format::VersionMark>{};  // no ledger yet
   auto mark = format::find_version_mark(mapped_->text(), id);
   if (!mark) return corrupt_ledger(mark.error());
   return mark;
+}
+
+Status VersionLedger::map_once() {
+  if (mapped_ || mapped_absent_) return {};
+  auto mapped = MappedFile::open(file_, kMaxLedgerBytes);
+  if (!mapped) {
+    if (mapped.error().code != Errc::not_found) return std::move(mapped).error();
+    mapped_absent_ = true;
+    return {};
+  }
+  mapped_.emplace(std::move(*mapped));
+  return {};
+}
+
+void VersionLedger::snapshot() {
+  if (!known_) (void)map_once();  // an error surfaces from check()
 }
 
 Status VersionLedger::check(const format::FileId& id, const format::SecretMetadata& meta,

@@ -53,6 +53,39 @@ class ConcurrencyTests(vxtest.VxTestCase):
         entry = json.loads(self.vx.ok(["ls", "--json"]).stdout)[0]
         self.assertEqual(entry["version"], 1 + len(values))
 
+    def test_readers_racing_writers_never_see_a_false_rollback(self):
+        # A reader that reads the secret file, then the rollback ledger, can
+        # find a mark a writer raised in between, and take a fresh file for a
+        # rolled-back one: readers must read the ledger first. Rounds of
+        # writers and readers at once; every read must succeed.
+        import threading
+        self.vx.set("raced", b"v0")
+        self.vx.set("other", b"x")
+        failures = []
+
+        def reader(name):
+            for _ in range(8):
+                r = self.vx.run(["get", "--raw", name])
+                if r.returncode != 0:
+                    failures.append(r.describe())
+            r = self.vx.run(["ls", "--long"])
+            if r.returncode != 0:
+                failures.append(r.describe())
+
+        def writer(i):
+            for round_ in range(6):
+                self.vx.run(["set", "--raw", "raced"], input=f"w{i}-{round_}".encode())
+
+        threads = [threading.Thread(target=writer, args=(i,)) for i in range(3)]
+        threads += [threading.Thread(target=reader, args=("raced",)) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(failures, [])
+        entry = [e for e in json.loads(self.vx.ok(["ls", "--json"]).stdout) if e["name"] == "raced"][0]
+        self.assertEqual(entry["version"], 1 + 3 * 6)
+
     def test_writers_and_removers_at_once(self):
         for i in range(10):
             self.vx.set(f"gone/{i}", b"to-be-removed")

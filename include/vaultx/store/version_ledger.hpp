@@ -27,6 +27,11 @@ class VersionLedger {
   void record(const format::FileId& id, const format::SecretMetadata& meta);
   // A secret removed through vaultx: its history ends here.
   void forget(const format::FileId& id);
+  // Takes the marks as they are now, before the caller reads a secret file:
+  // a writer raises the file's version before the ledger's, so a ledger read
+  // before the file is never newer than it, while one read after could be
+  // (a concurrent writer in between), and a fresh file would look rolled back.
+  void snapshot();
   // Parses the whole ledger now, for a caller about to check many files (a
   // listing): one parse instead of a bisection per file. Errors surface
   // from check().
@@ -46,7 +51,9 @@ class VersionLedger {
 
   static constexpr int kLookupsBeforeLoading = 32;
   int lookups_ = 0;
-  std::optional<MappedFile> mapped_;  // the file, for bisecting lookups
+  std::optional<MappedFile> mapped_;  // the file as snapshot() found it, for bisecting lookups
+  bool mapped_absent_ = false;        // snapshot() found no ledger
+  Status map_once();
 
   fs::path file_;
   std::optional<format::VersionMarks> known_;  // the file as first read
