@@ -335,17 +335,9 @@ namespace {
 // kernel stamps files with, or one second on file systems with whole-second
 // times): it is cached only once it is older.
 constexpr std::int64_t kSettleNs = 2'000'000'000;
-// 100,000 secrets with long names, in base64.
-constexpr std::size_t kMaxListingCacheBytes = 96 * 1024 * 1024;
+// 100,000 secrets with long names (the plaintext's own bound, plus the header).
+constexpr std::size_t kMaxListingCacheBytes = 65 * 1024 * 1024;
 constexpr std::string_view kListingCachePurpose = "listing cache";
-
-std::optional<format::FileId> file_id_from_file_name(std::string_view file_name) {
-  const auto bytes = format::hex_decode(file_name.substr(0, file_name.size() - kSecretSuffix.size()));
-  if (!bytes || bytes->size() != format::kIdBytes) return std::nullopt;
-  format::FileId id{};
-  std::copy(bytes->begin(), bytes->end(), id.begin());
-  return id;
-}
 }  // namespace
 
 void Store::cache_listings(const fs::path& state_dir) {
@@ -380,7 +372,7 @@ Result<std::optional<Entry>> Vault::list_one(const fs::path& dir, std::string_vi
                                              format::SecretFileOpener& opener, Listing& listing,
                                              format::ListingCache& fresh) const {
   const fs::path path = dir / file_name;
-  const auto id = file_id_from_file_name(file_name);
+  const auto id = file_id_of_path(file_name);
   if (!id) return with_file_context(Error(Errc::integrity, "its name is not a file id"), path);
   VAULTX_ASSIGN(auto stamp, file_stamp(path));
   if (!stamp) return std::optional<Entry>{};  // removed by a writer since we listed the directory
